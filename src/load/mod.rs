@@ -1,0 +1,297 @@
+//! Reading data files: the built-in ones compiled into the binary, and the
+//! catalog and criteria files a user names on the command line.
+//!
+//! Every data file has the same shape (see the README, "Data format"): any of
+//! the arrays `[[source]]`, `[[trait]]`, `[[criterion]]`, `[[school]]` and
+//! `[[product]]`. Files are read into [`Layer`]s, then merged: a user's layer
+//! replaces an entity of the same kind and id and adds new ones. A criteria
+//! file given with `--criteria` first removes the built-in criteria and
+//! schools. The merged result is checked by [`crate::validate`].
+
+mod parse;
+pub mod walk;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use crate::diagnostic::{Diagnostic, FileId, Files, Loc};
+use crate::error::{Error, FileProblem};
+use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef};
+
+/// The built-in data files, compiled into the binary so hvkb runs from any directory.
+pub const BUILTIN: [(&str, &str); 4] = [
+    ("data/sources.toml", include_str!("../../data/sources.toml")),
+    ("data/traits.toml", include_str!("../../data/traits.toml")),
+    (
+        "data/criteria.toml",
+        include_str!("../../data/criteria.toml"),
+    ),
+    ("data/catalog.toml", include_str!("../../data/catalog.toml")),
+];
+
+/// The largest data file hvkb reads.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The entities one data file defines, in file order.
+#[derive(Debug, Default)]
+pub struct Layer {
+    /// `[[source]]` tables.
+    pub sources: Vec<Source>,
+    /// `[[trait]]` tables.
+    pub traits: Vec<TraitDef>,
+    /// `[[criterion]]` tables.
+    pub criteria: Vec<Criterion>,
+    /// `[[school]]` tables.
+    pub schools: Vec<School>,
+    /// `[[product]]` tables.
+    pub products: Vec<Product>,
+}
+
+/// Reads a data file from disk, refusing anything that is not a regular UTF-8
+/// file of at most [`MAX_FILE_BYTES`]: directories, FIFOs and devices (which
+/// could block or never end) are turned away before they are opened.
+pub fn read_file(path: &Path) -> Result<String, Error> {
+    let fail = |problem| Error::File {
+        path: path.to_path_buf(),
+        problem,
+    };
+    let meta = fs::metadata(path).map_err(|e| {
+        fail(if e.kind() == std::io::ErrorKind::NotFound {
+            FileProblem::Missing
+        } else {
+            FileProblem::Io(e)
+        })
+    })?;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        return Err(fail(FileProblem::Directory));
+    }
+    if !kind.is_file() {
+        return Err(fail(FileProblem::NotRegular(special_kind(&kind))));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(FileProblem::TooLarge {
+            limit_mib: MAX_FILE_BYTES / (1024 * 1024),
+        }));
+    }
+    let file = fs::File::open(path).map_err(|e| fail(FileProblem::Io(e)))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // `take` bounds the read even if the file grows while we read it.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(FileProblem::Io(e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(fail(FileProblem::TooLarge {
+            limit_mib: MAX_FILE_BYTES / (1024 * 1024),
+        }));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        fail(FileProblem::NotUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+        })
+    })
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_kind: &fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// Parses one data file's text into a layer, recording every syntax and
+/// schema problem in `diags`.
+pub fn parse_layer(files: &Files, file: FileId, diags: &mut Vec<Diagnostic>) -> Layer {
+    let text = &files.get(file).text;
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        diags.push(Diagnostic::error(
+            Loc { file, span },
+            format!("invalid TOML: {}", e.message().trim_end()),
+        ));
+    }
+    parse::layer(doc.get_ref(), doc.span(), file, diags)
+}
+
+/// Which layers to load: the built-in data plus the user's files.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    /// `--catalog` files, in order; later ones win.
+    pub catalogs: Vec<PathBuf>,
+    /// `--criteria` file, replacing the built-in criteria and schools.
+    pub criteria: Option<PathBuf>,
+    /// Skip the built-in data (used by `check FILE`).
+    pub without_builtin: bool,
+}
+
+/// Everything a run loaded: the files (for diagnostics) and the merged data.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Every file read, so diagnostics can quote them.
+    pub files: Files,
+    /// The merged knowledge base (valid only if `diagnostics` has no error).
+    pub knowledge: Knowledge,
+    /// Every problem found, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and merges the data for a run. I/O problems are errors; problems in
+/// the data are returned as diagnostics for the caller to report.
+pub fn load(inputs: &Inputs) -> Result<Loaded, Error> {
+    let mut files = Files::default();
+    let mut diags = Vec::new();
+    let mut merger = Merger::default();
+    if !inputs.without_builtin {
+        for (name, text) in BUILTIN {
+            let id = files.add(name, text);
+            let layer = parse_layer(&files, id, &mut diags);
+            merger.add(layer, 0, &mut diags, &files);
+        }
+    }
+    for (n, path) in inputs.catalogs.iter().enumerate() {
+        let text = read_file(path)?;
+        let id = files.add(path.display().to_string(), text);
+        let layer = parse_layer(&files, id, &mut diags);
+        merger.add(layer, n + 1, &mut diags, &files);
+    }
+    if let Some(path) = &inputs.criteria {
+        let text = read_file(path)?;
+        let id = files.add(path.display().to_string(), text);
+        let layer = parse_layer(&files, id, &mut diags);
+        merger.criteria.clear();
+        merger.schools.clear();
+        merger.add(layer, usize::MAX, &mut diags, &files);
+    }
+    let mut knowledge = merger.finish();
+    diags.extend(crate::validate::validate(&knowledge));
+    sort_diagnostics(&mut diags);
+    knowledge.products.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Loaded {
+        files,
+        knowledge,
+        diagnostics: diags,
+    })
+}
+
+/// Orders diagnostics by file and position, errors first where they coincide.
+pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
+        key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
+    });
+}
+
+/// Entities by kind, each remembering which layer group defined it.
+#[derive(Default)]
+struct Merger {
+    sources: Vec<(usize, Source)>,
+    traits: Vec<(usize, TraitDef)>,
+    criteria: Vec<(usize, Criterion)>,
+    schools: Vec<(usize, School)>,
+    products: Vec<(usize, Product)>,
+}
+
+/// Something with an id and a place, so one merge routine serves every kind.
+trait Entity {
+    fn id(&self) -> &str;
+    fn loc(&self) -> &Loc;
+    const KIND: &'static str;
+}
+
+macro_rules! entity {
+    ($t:ty, $kind:literal) => {
+        impl Entity for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn loc(&self) -> &Loc {
+                &self.loc
+            }
+            const KIND: &'static str = $kind;
+        }
+    };
+}
+entity!(Source, "source");
+entity!(TraitDef, "trait");
+entity!(Criterion, "criterion");
+entity!(School, "school");
+entity!(Product, "product");
+
+/// Adds `item` from layer group `group`: a later group replaces an earlier
+/// entity with the same id; the same id twice in one group is an error.
+fn merge_one<T: Entity>(
+    list: &mut Vec<(usize, T)>,
+    item: T,
+    group: usize,
+    diags: &mut Vec<Diagnostic>,
+    files: &Files,
+) {
+    match list.iter().position(|(_, e)| e.id() == item.id()) {
+        Some(i) if list[i].0 == group => {
+            let first = files.position(list[i].1.loc());
+            diags.push(
+                Diagnostic::error(
+                    item.loc().clone(),
+                    format!("duplicate {} id `{}`", T::KIND, item.id()),
+                )
+                .help(format!(
+                    "it is first defined at {first}; give this one another id"
+                )),
+            );
+        }
+        Some(i) => list[i] = (group, item),
+        None => list.push((group, item)),
+    }
+}
+
+impl Merger {
+    fn add(&mut self, layer: Layer, group: usize, diags: &mut Vec<Diagnostic>, files: &Files) {
+        for s in layer.sources {
+            merge_one(&mut self.sources, s, group, diags, files);
+        }
+        for t in layer.traits {
+            merge_one(&mut self.traits, t, group, diags, files);
+        }
+        for c in layer.criteria {
+            merge_one(&mut self.criteria, c, group, diags, files);
+        }
+        for s in layer.schools {
+            merge_one(&mut self.schools, s, group, diags, files);
+        }
+        for p in layer.products {
+            merge_one(&mut self.products, p, group, diags, files);
+        }
+    }
+
+    fn finish(self) -> Knowledge {
+        Knowledge {
+            sources: self
+                .sources
+                .into_iter()
+                .map(|(_, s)| (s.id.clone(), s))
+                .collect(),
+            traits: self.traits.into_iter().map(|(_, t)| t).collect(),
+            criteria: self.criteria.into_iter().map(|(_, c)| c).collect(),
+            schools: self.schools.into_iter().map(|(_, s)| s).collect(),
+            products: self.products.into_iter().map(|(_, p)| p).collect(),
+        }
+    }
+}

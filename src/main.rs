@@ -1,0 +1,47 @@
+//! The `hvkb` binary: parse the command line, run, map errors to exit codes.
+//!
+//! Rust ignores SIGPIPE, so writing to a closed pipe (`hvkb list | head -1`)
+//! surfaces as a `BrokenPipe` error; that is a normal end, so it exits 0
+//! silently. Every other error goes to stderr with its documented code.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use hvkb::cli::Cli;
+use hvkb::error::{EXIT_ERROR, Error};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout and exit 0; usage errors exit 2.
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match hvkb::app::run(&cli, &mut out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Writes an error and its hint to stderr. If stderr itself is closed there
+/// is nowhere left to report to, so write failures are ignored.
+fn report(e: &Error) {
+    let mut err = io::stderr().lock();
+    let _ = match e {
+        Error::InvalidData { report } => writeln!(err, "{report}"),
+        _ => writeln!(err, "hvkb: error: {e}"),
+    };
+    if let Some(hint) = e.hint() {
+        let _ = writeln!(err, "hvkb: hint: {hint}");
+    }
+}

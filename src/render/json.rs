@@ -1,0 +1,202 @@
+//! The JSON format (`--format json`), a public contract for scripts.
+//!
+//! Field names are stable; verdicts are spelled `type1`, `type2`, `neither`,
+//! `not-a-hypervisor`, `undetermined`. Output is pretty-printed and ends in a
+//! newline. The README documents every field.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{cited_sources, reason};
+use crate::engine::{Change, Classification, Reading};
+use crate::model::{Knowledge, Lean, Product, Source, Verdict, ref_ids};
+
+/// Pretty JSON with a trailing newline.
+pub fn to_string(v: &impl Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("\"{e}\""));
+    s.push('\n');
+    s
+}
+
+/// A source as JSON.
+pub fn source(s: &Source) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "author": s.author,
+        "publisher": s.publisher,
+        "year": s.year,
+        "url": s.url,
+        "weak": s.weak,
+    })
+}
+
+/// The backend chain: each product that delegates, with its role.
+fn chain(c: &Classification<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut cur = c;
+    while let Some(b) = &cur.backend {
+        out.push(json!({
+            "id": cur.product.id,
+            "role": cur.role,
+            "configuration": cur.configuration.map(|cf| cf.id.as_str()),
+            "backend": b.product.id,
+        }));
+        cur = b;
+    }
+    out
+}
+
+/// `list`: an array of products with their verdicts.
+pub fn list(rows: &[Classification<'_>]) -> String {
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|c| {
+            let p = c.product;
+            json!({
+                "id": p.id,
+                "name": p.name,
+                "vendor": p.vendor,
+                "verdict": c.verdict,
+                "school": c.school.id,
+                "reason": reason(c),
+                "role": p.role,
+                "backend": p.backend.as_ref().map(|b| b.id.as_str()),
+                "first_release": p.first_release,
+                "license": p.license,
+                "status": p.status,
+            })
+        })
+        .collect();
+    to_string(&items)
+}
+
+fn traits_json(p: &Product) -> Value {
+    let map: serde_json::Map<String, Value> = p
+        .traits
+        .iter()
+        .map(|(k, f)| {
+            (
+                k.clone(),
+                json!({ "value": f.value, "sources": ref_ids(&f.sources), "note": f.note }),
+            )
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// `show`: one product's record with its verdict.
+pub fn show(kb: &Knowledge, c: &Classification<'_>) -> String {
+    let p = c.product;
+    let sources: Vec<Value> = super::text::product_sources(p)
+        .iter()
+        .filter_map(|id| kb.sources.get(*id))
+        .map(source)
+        .collect();
+    let v = json!({
+        "id": p.id,
+        "name": p.name,
+        "aliases": p.aliases.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        "vendor": p.vendor,
+        "first_release": p.first_release,
+        "license": p.license,
+        "status": p.status,
+        "role": p.role,
+        "backend": p.backend.as_ref().map(|b| b.id.as_str()),
+        "architectures": p.architectures,
+        "homepage": p.homepage,
+        "description": p.description,
+        "verdict": c.verdict,
+        "school": c.school.id,
+        "reason": reason(c),
+        "chain": chain(c),
+        "metadata_sources": ref_ids(&p.sources),
+        "traits": traits_json(p),
+        "sources": sources,
+    });
+    to_string(&v)
+}
+
+fn criterion(r: &Reading<'_>, verdict: Verdict) -> Value {
+    let stance = match (r.decisive, verdict, r.lean) {
+        (true, _, _) => "decisive",
+        (_, _, None) => "unknown",
+        (_, _, Some(Lean::None)) => "neutral",
+        (_, Verdict::Type1, Some(Lean::Type1)) | (_, Verdict::Type2, Some(Lean::Type2)) => {
+            "supporting"
+        }
+        (_, Verdict::Type1 | Verdict::Type2, Some(_)) => "dissenting",
+        _ => "evidence",
+    };
+    json!({
+        "id": r.criterion.id,
+        "title": r.criterion.title,
+        "trait": r.criterion.trait_id(),
+        "value": r.value,
+        "lean": r.lean.map_or("unknown", Lean::as_str),
+        "decisive": r.decisive,
+        "stance": stance,
+        "origin": r.origin.as_str(),
+        "sources": ref_ids(r.sources),
+        "note": r.note,
+        "rationale": r.criterion.rationale,
+        "criterion_sources": ref_ids(&r.criterion.sources),
+    })
+}
+
+/// Changes as JSON: each with `trait`, `from`, `to`, the resulting `verdict`,
+/// and `together_with` holding any further changes needed in the same set.
+pub fn changes_json(changes: &[Change]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|c| {
+            let first = &c.steps[0];
+            let rest: Vec<Value> = c.steps[1..]
+                .iter()
+                .map(|s| json!({ "trait": s.trait_id, "from": s.from, "to": s.to }))
+                .collect();
+            json!({
+                "product": c.product,
+                "trait": first.trait_id,
+                "from": first.from,
+                "to": first.to,
+                "verdict": c.verdict,
+                "together_with": rest,
+            })
+        })
+        .collect()
+}
+
+/// `explain`: the whole argument as data.
+pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> String {
+    let d = c.decider();
+    let ids = |lean: Lean| -> Vec<&str> {
+        d.leaning(lean)
+            .iter()
+            .map(|r| r.criterion.id.as_str())
+            .collect()
+    };
+    let disagreement = (d.verdict == Verdict::Neither)
+        .then(|| json!({ "type1": ids(Lean::Type1), "type2": ids(Lean::Type2) }));
+    let sources: Vec<Value> = cited_sources(kb, c)
+        .iter()
+        .filter_map(|id| kb.sources.get(*id))
+        .map(source)
+        .collect();
+    let v = json!({
+        "id": c.product.id,
+        "name": c.product.name,
+        "verdict": c.verdict,
+        "school": c.school.id,
+        "combine": c.school.combine,
+        "reason": reason(c),
+        "chain": chain(c),
+        "decided_by": d.product.id,
+        "criteria": d.readings.iter().map(|r| criterion(r, d.verdict)).collect::<Vec<_>>(),
+        "disagreement": disagreement,
+        "unknown": d.unknown().iter().map(|r| r.criterion.trait_id()).collect::<Vec<_>>(),
+        "changes": changes_json(changes),
+        "sources": sources,
+    });
+    to_string(&v)
+}

@@ -1,0 +1,13 @@
+//! hvkb's integration tests: one test binary (see `Cargo.toml`), one module per area.
+
+/// Running the binary, comparing with golden files.
+mod util;
+
+/// Every command on the built-in catalog, in both formats, and exit codes.
+mod commands;
+/// Lints over the built-in data.
+mod data_lint;
+/// Output compared byte for byte with reviewed golden files.
+mod golden;
+/// User catalogs and criteria files: overlays and bad input.
+mod user_data;

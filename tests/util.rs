@@ -1,0 +1,103 @@
+//! A small harness around the `hvkb` binary, in the spirit of ripgrep's
+//! `TestCommand`: a clean environment, captured output, readable failures.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The result of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `hvkb` with arguments, no stdin, and a clean environment.
+pub fn hvkb<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_hvkb"))
+        .args(args)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the hvkb binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+impl Run {
+    /// Asserts success and returns stdout.
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected exit 0, got {}\n--- stderr ---\n{}",
+            self.code, self.stderr
+        );
+        assert!(
+            self.stderr.is_empty(),
+            "unexpected stderr:\n{}",
+            self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Parses stdout as JSON after asserting success.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.ok()).expect("stdout is JSON")
+    }
+}
+
+/// The repository's root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `tests/`.
+pub fn test_path(rel: &str) -> PathBuf {
+    root().join("tests").join(rel)
+}
+
+/// Compares `actual` with the golden file `tests/golden/<name>`. With
+/// `HVKB_BLESS=1` the file is rewritten instead, so the change shows in review.
+pub fn golden(name: &str, actual: &str) {
+    let path = test_path(&format!("golden/{name}"));
+    if std::env::var_os("HVKB_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "missing golden file {}; run with HVKB_BLESS=1",
+            path.display()
+        )
+    });
+    if expected != actual {
+        panic!(
+            "output differs from {}\n--- expected ---\n{expected}\n--- actual ---\n{actual}\n(run with HVKB_BLESS=1 to accept, then review the diff)",
+            path.display()
+        );
+    }
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hvkb-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// Writes a file into a scratch directory and returns its path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p
+}
