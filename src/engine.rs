@@ -182,11 +182,11 @@ fn classify_at<'k>(
     let backend_ref = configuration
         .and_then(|c| c.backend.as_ref())
         .or(product.backend.as_ref());
-    if let Some(backend) = backend_ref
+    if let Some((backend, backend_config)) = backend_ref
         .filter(|_| role.delegates() && depth < MAX_CHAIN)
-        .and_then(|b| kb.product(&b.id))
+        .and_then(|b| kb.backend(&b.id))
     {
-        let inner = classify_at(kb, backend, None, school, assumptions, depth + 1);
+        let inner = classify_at(kb, backend, backend_config, school, assumptions, depth + 1);
         return Classification {
             product,
             configuration,

@@ -551,6 +551,20 @@ impl Knowledge {
             })
     }
 
+    /// Resolves a backend reference: a product id, optionally with a
+    /// configuration (`qemu@kvm`). `None` if either part does not exist.
+    pub fn backend(&self, reference: &str) -> Option<(&Product, Option<&Configuration>)> {
+        let (id, config) = match reference.split_once('@') {
+            Some((id, config)) => (id, Some(config)),
+            None => (reference, None),
+        };
+        let product = self.product(id)?;
+        match config {
+            None => Some((product, None)),
+            Some(c) => Some((product, Some(product.configuration(c)?))),
+        }
+    }
+
     /// Every name a product can be looked up by, for suggestions.
     pub fn names(&self) -> Vec<&str> {
         let mut names = Vec::new();

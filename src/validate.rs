@@ -315,14 +315,26 @@ impl<'k> Validator<'k> {
                 ),
             ),
             (_, Some(b)) => {
-                if b.id == p.id && ctx.is_empty() {
+                let target = b.id.split_once('@').map_or(b.id.as_str(), |(id, _)| id);
+                if target == p.id && ctx.is_empty() {
                     self.error(
                         &b.loc,
                         format!("product `{}` names itself as its backend", p.id),
                         None,
                     );
-                } else if kb.product(&b.id).is_none() {
-                    let help = did_you_mean(&b.id, kb.products.iter().map(|q| q.id.as_str()))
+                } else if let Some((q, Some(config))) =
+                    b.id.split_once('@')
+                        .and_then(|(id, c)| Some((kb.product(id)?, Some(c))))
+                    && q.configuration(config).is_none()
+                {
+                    let known: Vec<&str> = q.configurations.iter().map(|c| c.id.as_str()).collect();
+                    self.error(
+                        &b.loc,
+                        format!("product `{}`{ctx} names backend `{}`, but `{}` has no configuration `{config}`", p.id, b.id, q.id),
+                        Some(if known.is_empty() { format!("`{}` has no configurations; name it without `@`", q.id) } else { format!("its configurations are {}", ticked_list(&known)) }),
+                    );
+                } else if kb.product(target).is_none() {
+                    let help = did_you_mean(target, kb.products.iter().map(|q| q.id.as_str()))
                         .unwrap_or_else(|| "name the id of a product in the catalog".to_string());
                     self.error(
                         &b.loc,
@@ -380,28 +392,49 @@ impl<'k> Validator<'k> {
     /// Backends must end at a product classified by its own facts.
     fn cycles(&mut self) {
         let kb = self.kb;
+        // Each start is a product in its default configuration or in one of
+        // its configurations; a cycle is reported once, where it starts at
+        // the product's own `backend` line (or its configuration's).
         for p in &kb.products {
-            let mut seen = vec![p.id.as_str()];
-            let mut cur = p;
-            while cur.role.delegates() {
-                let Some(next) = cur.backend.as_ref().and_then(|b| kb.product(&b.id)) else {
-                    break;
-                };
-                if seen.contains(&next.id.as_str()) {
-                    if next.id == p.id && seen.len() > 1 {
-                        seen.push(&next.id);
-                        let chain = seen.join(" -> ");
-                        let b = p.backend.as_ref().map_or(&p.loc, |b| &b.loc);
-                        self.error(
-                            b,
-                            format!("backends of product `{}` form a cycle: {chain}", p.id),
-                            Some("one product in the chain must be a hypervisor classified by its own facts".into()),
-                        );
+            let starts = std::iter::once(None).chain(p.configurations.iter().map(Some));
+            for config in starts {
+                let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
+                let mut cur = (p, config);
+                loop {
+                    let key = (cur.0.id.as_str(), cur.1.map(|c| c.id.as_str()));
+                    if seen.contains(&key) {
+                        if key == seen[0] {
+                            let chain: Vec<String> = seen
+                                .iter()
+                                .chain(std::iter::once(&key))
+                                .map(|(id, c)| c.map_or(id.to_string(), |c| format!("{id}@{c}")))
+                                .collect();
+                            let here = config
+                                .and_then(|c| c.backend.as_ref())
+                                .or(p.backend.as_ref())
+                                .map_or(&p.loc, |b| &b.loc);
+                            self.error(
+                                here,
+                                format!("backends form a cycle: {}", chain.join(" -> ")),
+                                Some("one product in the chain must be a hypervisor classified by its own facts".into()),
+                            );
+                        }
+                        break;
                     }
-                    break;
+                    seen.push(key);
+                    let (product, configuration) = cur;
+                    let role = configuration.and_then(|c| c.role).unwrap_or(product.role);
+                    let backend = configuration
+                        .and_then(|c| c.backend.as_ref())
+                        .or(product.backend.as_ref());
+                    match backend
+                        .filter(|_| role.delegates())
+                        .and_then(|b| kb.backend(&b.id))
+                    {
+                        Some(next) => cur = next,
+                        None => break,
+                    }
                 }
-                seen.push(&next.id);
-                cur = next;
             }
         }
     }
