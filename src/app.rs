@@ -5,12 +5,13 @@
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, Format, ListArgs, ProductArgs};
-use crate::diagnostic::{Severity, closest};
-use crate::engine::{self, Classification};
+use crate::cli::{ClassifyArgs, Cli, Command, DebateArgs, Format, ListArgs, ProductArgs};
+use crate::debate::Debate;
+use crate::diagnostic::{Loc, Severity, closest, did_you_mean, ticked_list};
+use crate::engine::{self, Assumption, Classification};
 use crate::error::Error;
 use crate::load::{self, Inputs, Loaded};
-use crate::model::{Knowledge, Product, School};
+use crate::model::{Configuration, Fact, Knowledge, Product, Role, School, Status, UNKNOWN};
 use crate::render::{json, text};
 
 /// Runs the command and writes its output to `out`.
@@ -28,20 +29,22 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
     let output = match &cli.command {
         Command::List(args) => list(kb, school, args, g.format),
         Command::Show(args) => {
-            let c = engine::classify(kb, product(kb, args)?, None, school, &[]);
+            let (product, config) = subject(kb, &args.product)?;
+            let assumptions = assumptions(kb, &args.assume)?;
+            let c = engine::classify(kb, product, config, school, &assumptions);
+            let configs = configurations(kb, product, school, &assumptions);
             match g.format {
-                Format::Table => text::show(kb, &c),
-                Format::Json => json::show(kb, &c),
+                Format::Table => text::show(kb, &c, &configs, &assumptions),
+                Format::Json => json::show(kb, &c, &configs, &assumptions),
             }
         }
-        Command::Explain(args) => {
-            let c = engine::classify(kb, product(kb, args)?, None, school, &[]);
-            let changes = engine::changes(kb, &c);
-            match g.format {
-                Format::Table => text::explain(kb, &c, &changes),
-                Format::Json => json::explain(kb, &c, &changes),
-            }
-        }
+        Command::Explain(args) => explain(kb, school, args, g.format)?,
+        Command::Schools => match g.format {
+            Format::Table => text::schools(kb),
+            Format::Json => json::schools(kb),
+        },
+        Command::Debate(args) => debate(kb, args, g.format)?,
+        Command::Classify(args) => classify(kb, school, args, g.format)?,
     };
     out.write_all(output.as_bytes()).map_err(Error::Output)?;
     out.flush().map_err(Error::Output)
@@ -83,25 +86,101 @@ pub fn school<'k>(kb: &'k Knowledge, name: Option<&str>) -> Result<&'k School, E
     }
 }
 
-/// The product a user named, or an error with the closest names.
-pub fn product<'k>(kb: &'k Knowledge, args: &ProductArgs) -> Result<&'k Product, Error> {
-    find(kb, &args.product)
-}
-
 /// Looks a product up by id, name or alias; suggests the closest names.
 pub fn find<'k>(kb: &'k Knowledge, name: &str) -> Result<&'k Product, Error> {
-    kb.lookup(name).ok_or_else(|| Error::UnknownProduct {
-        name: name.to_string(),
-        suggestions: closest(name, kb.names())
-            .into_iter()
-            .map(|n| kb.lookup(n).map_or(n, |p| p.id.as_str()).to_string())
-            .fold(Vec::new(), |mut acc, id| {
-                if !acc.contains(&id) {
-                    acc.push(id);
-                }
-                acc
-            }),
+    kb.lookup(name).ok_or_else(|| {
+        let mut suggestions: Vec<String> = Vec::new();
+        for n in closest(name, kb.names()) {
+            let id = kb.lookup(n).map_or(n, |p| p.id.as_str()).to_string();
+            if !suggestions.contains(&id) {
+                suggestions.push(id);
+            }
+        }
+        Error::UnknownProduct {
+            name: name.to_string(),
+            suggestions,
+        }
     })
+}
+
+/// A product, and one of its configurations when the name ends in `@CONFIG`.
+pub fn subject<'k>(
+    kb: &'k Knowledge,
+    name: &str,
+) -> Result<(&'k Product, Option<&'k Configuration>), Error> {
+    if let Ok(p) = find(kb, name) {
+        return Ok((p, None));
+    }
+    let Some((base, config)) = name.rsplit_once('@') else {
+        return find(kb, name).map(|p| (p, None));
+    };
+    let product = find(kb, base)?;
+    match product.configuration(config) {
+        Some(c) => Ok((product, Some(c))),
+        None => Err(Error::UnknownConfiguration {
+            product: product.id.clone(),
+            name: config.to_string(),
+            known: product
+                .configurations
+                .iter()
+                .map(|c| c.id.clone())
+                .collect(),
+        }),
+    }
+}
+
+/// Parses and checks `TRAIT=VALUE` facts given on the command line.
+pub fn assumptions(kb: &Knowledge, raw: &[String]) -> Result<Vec<Assumption>, Error> {
+    raw.iter().map(|a| assumption(kb, a)).collect()
+}
+
+fn assumption(kb: &Knowledge, raw: &str) -> Result<Assumption, Error> {
+    let usage = |message: String| Error::Usage { message };
+    let Some((t, v)) = raw.split_once('=') else {
+        return Err(usage(format!(
+            "`{raw}` is not TRAIT=VALUE; write for example `host_mode=hypervisor-only`"
+        )));
+    };
+    let (t, v) = (t.trim(), v.trim());
+    let Some(def) = kb.trait_def(t) else {
+        let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+        let dym = did_you_mean(t, ids.iter().copied())
+            .map(|d| format!("{d} "))
+            .unwrap_or_default();
+        return Err(usage(format!(
+            "unknown trait `{t}` in `{raw}`; {dym}the traits are {}",
+            ticked_list(&ids)
+        )));
+    };
+    if v != UNKNOWN && def.value(v).is_none() {
+        let mut values = def.value_ids();
+        values.push(UNKNOWN);
+        let dym = did_you_mean(v, values.iter().copied())
+            .map(|d| format!("{d} "))
+            .unwrap_or_default();
+        return Err(usage(format!(
+            "`{v}` is not a value of trait `{t}`; {dym}the values are {}",
+            ticked_list(&values)
+        )));
+    }
+    Ok(Assumption {
+        trait_id: t.to_string(),
+        value: v.to_string(),
+    })
+}
+
+/// Each configuration of a product with its verdict.
+fn configurations<'k>(
+    kb: &'k Knowledge,
+    product: &'k Product,
+    school: &'k School,
+    assumptions: &[Assumption],
+) -> Vec<Classification<'k>> {
+    product
+        .configurations
+        .iter()
+        .map(|c| engine::classify(kb, product, Some(c), school, assumptions))
+        .collect()
 }
 
 fn list(kb: &Knowledge, school: &School, args: &ListArgs, format: Format) -> String {
@@ -115,4 +194,110 @@ fn list(kb: &Knowledge, school: &School, args: &ListArgs, format: Format) -> Str
         Format::Table => text::list(&rows),
         Format::Json => json::list(&rows),
     }
+}
+
+fn explain(
+    kb: &Knowledge,
+    school: &School,
+    args: &ProductArgs,
+    format: Format,
+) -> Result<String, Error> {
+    let (product, config) = subject(kb, &args.product)?;
+    let assumptions = assumptions(kb, &args.assume)?;
+    let c = engine::classify(kb, product, config, school, &assumptions);
+    let changes = engine::changes(kb, &c);
+    let configs = configurations(kb, product, school, &assumptions);
+    Ok(match format {
+        Format::Table => text::explain(kb, &c, &changes, &configs, &assumptions),
+        Format::Json => json::explain(kb, &c, &changes, &configs, &assumptions),
+    })
+}
+
+fn debate(kb: &Knowledge, args: &DebateArgs, format: Format) -> Result<String, Error> {
+    let assumptions = assumptions(kb, &args.assume)?;
+    match &args.product {
+        Some(name) => {
+            let (product, config) = subject(kb, name)?;
+            let d = Debate::new(kb, product, config, &assumptions);
+            Ok(match format {
+                Format::Table => text::debate(&d, &assumptions),
+                Format::Json => json::debate(&d, &assumptions),
+            })
+        }
+        None => {
+            let mut all: Vec<Debate<'_>> = kb
+                .products
+                .iter()
+                .map(|p| Debate::new(kb, p, None, &assumptions))
+                .collect();
+            // Contested products first; the sort is stable, so ids stay in order.
+            all.sort_by_key(|d| !d.contested());
+            Ok(match format {
+                Format::Table => text::matrix(kb, &all, &assumptions),
+                Format::Json => json::matrix(&all, &assumptions),
+            })
+        }
+    }
+}
+
+/// A product made only of facts given with `--set`; traits not given are unknown.
+fn hypothetical(name: &str, facts: &[Assumption]) -> Product {
+    let here = Loc {
+        file: crate::diagnostic::FileId(0),
+        span: 0..0,
+    };
+    let traits = facts
+        .iter()
+        .map(|a| {
+            (
+                a.trait_id.clone(),
+                Fact {
+                    value: a.value.clone(),
+                    sources: Vec::new(),
+                    note: None,
+                    loc: here.clone(),
+                    key_loc: here.clone(),
+                },
+            )
+        })
+        .collect();
+    Product {
+        id: "hypothetical".to_string(),
+        name: name.to_string(),
+        aliases: Vec::new(),
+        vendor: "(none)".to_string(),
+        first_release: None,
+        license: "(none)".to_string(),
+        status: Status::Active,
+        role: Role::Hypervisor,
+        backend: None,
+        architectures: Vec::new(),
+        homepage: None,
+        description:
+            "A hypothetical hypervisor described only by the facts given on the command line."
+                .to_string(),
+        sources: Vec::new(),
+        traits,
+        configurations: Vec::new(),
+        disputes: Vec::new(),
+        loc: here,
+    }
+}
+
+fn classify(
+    kb: &Knowledge,
+    school: &School,
+    args: &ClassifyArgs,
+    format: Format,
+) -> Result<String, Error> {
+    let facts = assumptions(kb, &args.set)?;
+    let product = hypothetical(&args.name, &facts);
+    // The facts are given as assumptions too, so the output marks them as
+    // stated on the command line rather than read from the catalog.
+    let c = engine::classify(kb, &product, None, school, &facts);
+    let changes = engine::changes(kb, &c);
+    Ok(match format {
+        Format::Table => text::explain(kb, &c, &changes, &[], &[]),
+        Format::Json => json::explain(kb, &c, &changes, &[], &[]),
+    })
 }

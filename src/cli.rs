@@ -16,7 +16,7 @@ use crate::model::Verdict;
     name = "hvkb",
     version,
     about,
-    after_help = "Examples:\n  hvkb list\n  hvkb list --type neither\n  hvkb show kvm\n  hvkb explain hyper-v\n  hvkb explain kvm --format json\n\nExit codes: 0 success, 1 product not found, 2 any other error."
+    after_help = "Examples:\n  hvkb list --type neither\n  hvkb explain kvm\n  hvkb explain kvm --school placement\n  hvkb debate kvm\n  hvkb explain hyper-v --assume vcpu_scheduler=host-os\n  hvkb classify --set placement=os-kernel --set host_mode=general-purpose-os\n\nExit codes: 0 success, 1 product not found, 2 any other error."
 )]
 pub struct Cli {
     /// Options every command takes.
@@ -62,6 +62,12 @@ pub enum Command {
     Show(ProductArgs),
     /// Explain the reasoning behind a product's verdict.
     Explain(ProductArgs),
+    /// List the schools of criteria: who argues each, what decides, how it combines.
+    Schools,
+    /// Compare every school's verdict: for one product, or as a products x schools matrix.
+    Debate(DebateArgs),
+    /// Classify a hypothetical hypervisor described only by facts (TRAIT=VALUE).
+    Classify(ClassifyArgs),
 }
 
 /// Options of `list`.
@@ -75,9 +81,35 @@ pub struct ListArgs {
 /// Options of commands about one product.
 #[derive(Debug, Args)]
 pub struct ProductArgs {
-    /// Product id, name or alias (case-insensitive), e.g. `kvm`, `esxi`, `hyper-v`.
+    /// Product id, name or alias (case-insensitive), e.g. `kvm`, `esxi`, `hyper-v`;
+    /// add `@CONFIG` for one of its configurations, e.g. `hyper-v@client`.
     #[arg(value_name = "PRODUCT")]
     pub product: String,
+    /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
+    #[arg(long, value_name = "TRAIT=VALUE")]
+    pub assume: Vec<String>,
+}
+
+/// Options of `debate`.
+#[derive(Debug, Args)]
+pub struct DebateArgs {
+    /// One product (id, name or alias); without it, a matrix of every product.
+    #[arg(value_name = "PRODUCT")]
+    pub product: Option<String>,
+    /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
+    #[arg(long, value_name = "TRAIT=VALUE")]
+    pub assume: Vec<String>,
+}
+
+/// Options of `classify`.
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// A fact of the hypothetical hypervisor (TRAIT=VALUE). Repeatable; traits not given are `unknown`.
+    #[arg(long = "set", value_name = "TRAIT=VALUE", required = true)]
+    pub set: Vec<String>,
+    /// A name for the hypothetical hypervisor, used in the output.
+    #[arg(long, default_value = "Hypothetical hypervisor")]
+    pub name: String,
 }
 
 #[cfg(test)]

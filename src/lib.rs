@@ -16,6 +16,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod debate;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;

@@ -7,7 +7,11 @@ mod util;
 mod commands;
 /// Lints over the built-in data.
 mod data_lint;
+/// Schools, debate, what-if and classify.
+mod debate;
 /// Output compared byte for byte with reviewed golden files.
 mod golden;
+/// The README shows real output.
+mod readme;
 /// User catalogs and criteria files: overlays and bad input.
 mod user_data;

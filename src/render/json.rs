@@ -8,7 +8,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{cited_sources, reason};
-use crate::engine::{Change, Classification, Reading};
+use crate::debate::Debate;
+use crate::engine::{Assumption, Change, Classification, Reading};
 use crate::model::{Knowledge, Lean, Product, Source, Verdict, ref_ids};
 
 /// Pretty JSON with a trailing newline.
@@ -85,8 +86,47 @@ fn traits_json(p: &Product) -> Value {
     Value::Object(map)
 }
 
+/// What-if facts as JSON: each `trait`, the `value` assumed and what the catalog `was`.
+fn assumptions_json(c: &Classification<'_>, assumptions: &[Assumption]) -> Vec<Value> {
+    let d = c.decider();
+    assumptions
+        .iter()
+        .map(|a| {
+            let was = d
+                .configuration
+                .and_then(|cf| cf.traits.get(&a.trait_id))
+                .or_else(|| d.product.traits.get(&a.trait_id))
+                .map_or(crate::model::UNKNOWN, |f| f.value.as_str());
+            json!({ "product": d.product.id, "trait": a.trait_id, "value": a.value, "was": was })
+        })
+        .collect()
+}
+
+/// Each configuration's verdict.
+fn configurations_json(configs: &[Classification<'_>]) -> Vec<Value> {
+    configs
+        .iter()
+        .filter_map(|c| {
+            let cf = c.configuration?;
+            Some(json!({
+                "id": cf.id,
+                "name": cf.name,
+                "description": cf.description,
+                "verdict": c.verdict,
+                "reason": reason(c),
+                "chain": chain(c),
+            }))
+        })
+        .collect()
+}
+
 /// `show`: one product's record with its verdict.
-pub fn show(kb: &Knowledge, c: &Classification<'_>) -> String {
+pub fn show(
+    kb: &Knowledge,
+    c: &Classification<'_>,
+    configs: &[Classification<'_>],
+    assumptions: &[Assumption],
+) -> String {
     let p = c.product;
     let sources: Vec<Value> = super::text::product_sources(p)
         .iter()
@@ -106,12 +146,16 @@ pub fn show(kb: &Knowledge, c: &Classification<'_>) -> String {
         "architectures": p.architectures,
         "homepage": p.homepage,
         "description": p.description,
+        "configuration": c.configuration.map(|cf| cf.id.as_str()),
         "verdict": c.verdict,
         "school": c.school.id,
         "reason": reason(c),
+        "hypothetical": !assumptions.is_empty(),
+        "assumptions": assumptions_json(c, assumptions),
         "chain": chain(c),
         "metadata_sources": ref_ids(&p.sources),
         "traits": traits_json(p),
+        "configurations": configurations_json(configs),
         "sources": sources,
     });
     to_string(&v)
@@ -168,7 +212,13 @@ pub fn changes_json(changes: &[Change]) -> Vec<Value> {
 }
 
 /// `explain`: the whole argument as data.
-pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> String {
+pub fn explain(
+    kb: &Knowledge,
+    c: &Classification<'_>,
+    changes: &[Change],
+    configs: &[Classification<'_>],
+    assumptions: &[Assumption],
+) -> String {
     let d = c.decider();
     let ids = |lean: Lean| -> Vec<&str> {
         d.leaning(lean)
@@ -186,9 +236,12 @@ pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> St
     let v = json!({
         "id": c.product.id,
         "name": c.product.name,
+        "configuration": c.configuration.map(|cf| cf.id.as_str()),
         "verdict": c.verdict,
         "school": c.school.id,
         "combine": c.school.combine,
+        "hypothetical": !assumptions.is_empty(),
+        "assumptions": assumptions_json(c, assumptions),
         "reason": reason(c),
         "chain": chain(c),
         "decided_by": d.product.id,
@@ -196,7 +249,90 @@ pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> St
         "disagreement": disagreement,
         "unknown": d.unknown().iter().map(|r| r.criterion.trait_id()).collect::<Vec<_>>(),
         "changes": changes_json(changes),
+        "configurations": configurations_json(configs),
         "sources": sources,
     });
     to_string(&v)
+}
+
+/// `schools`: an array of schools.
+pub fn schools(kb: &Knowledge) -> String {
+    let items: Vec<Value> = kb
+        .schools
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "default": i == 0,
+                "summary": s.summary,
+                "decisive": ref_ids(&s.decisive),
+                "combine": s.combine,
+                "rule": s.combine.describe(),
+                "sources": s.sources.iter().filter_map(|r| kb.sources.get(&r.id)).map(source).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    to_string(&items)
+}
+
+/// One product under every school, as JSON.
+fn debate_value(d: &Debate<'_>, assumptions: &[Assumption]) -> Value {
+    let schools: Vec<Value> = d
+        .rows
+        .iter()
+        .map(|r| {
+            let decider = r.decider();
+            let decisive: Vec<Value> = decider
+                .decisive()
+                .map(|x| {
+                    json!({
+                        "criterion": x.criterion.id,
+                        "trait": x.criterion.trait_id(),
+                        "value": x.value,
+                        "lean": x.lean.map_or("unknown", Lean::as_str),
+                    })
+                })
+                .collect();
+            json!({
+                "school": r.school.id,
+                "verdict": r.verdict,
+                "reason": reason(r),
+                "decided_by": decider.product.id,
+                "decisive": decisive,
+            })
+        })
+        .collect();
+    let parting = d.parting();
+    let verdicts: serde_json::Map<String, Value> = parting
+        .verdicts
+        .iter()
+        .map(|(v, s)| (v.to_string(), json!(s)))
+        .collect();
+    json!({
+        "id": d.product.id,
+        "name": d.product.name,
+        "configuration": d.configuration.map(|cf| cf.id.as_str()),
+        "contested": d.contested(),
+        "hypothetical": !assumptions.is_empty(),
+        "assumptions": d.rows.first().map(|r| assumptions_json(r, assumptions)).unwrap_or_default(),
+        "schools": schools,
+        "parting": {
+            "verdicts": verdicts,
+            "type1_facts": parting.type1,
+            "type2_facts": parting.type2,
+        },
+    })
+}
+
+/// `debate PRODUCT`.
+pub fn debate(d: &Debate<'_>, assumptions: &[Assumption]) -> String {
+    to_string(&debate_value(d, assumptions))
+}
+
+/// `debate` without a product: an array, contested products first.
+pub fn matrix(all: &[Debate<'_>], assumptions: &[Assumption]) -> String {
+    let items: Vec<Value> = all.iter().map(|d| debate_value(d, assumptions)).collect();
+    to_string(&items)
 }

@@ -8,7 +8,7 @@ pub mod json;
 pub mod text;
 
 use crate::diagnostic::ticked_list;
-use crate::engine::{Change, Classification, Reading};
+use crate::engine::{Assumption, Change, Classification, Reading};
 use crate::model::{Knowledge, Lean, Verdict};
 
 /// `trait=value` for a reading.
@@ -102,46 +102,47 @@ pub fn reason(c: &Classification<'_>) -> String {
     }
 }
 
-/// A change set as prose: "host_mode were hypervisor-only and placement were bare-metal".
-pub fn change_phrase(change: &Change) -> String {
-    let parts: Vec<String> = change
-        .steps
-        .iter()
-        .map(|s| format!("{} were {}", s.trait_id, s.to))
-        .collect();
-    and_list(&parts)
-}
-
-/// Groups single-trait changes that reach the same verdict through the same
-/// trait into one line: "type1 if host_mode were hypervisor-only, microkernel or firmware".
+/// Groups change sets that reach the same verdict and differ only in the
+/// value of their last step into one line:
+/// "type1 if host_mode were hypervisor-only, microkernel or firmware (now general-purpose-os)".
 pub fn change_lines(changes: &[Change]) -> Vec<String> {
+    let same_prefix = |a: &Change, b: &Change| {
+        a.verdict == b.verdict
+            && a.steps.len() == b.steps.len()
+            && a.steps.iter().zip(&b.steps).enumerate().all(|(i, (x, y))| {
+                x.trait_id == y.trait_id && (i + 1 == a.steps.len() || x.to == y.to)
+            })
+    };
     let mut lines: Vec<String> = Vec::new();
     let mut i = 0;
     while i < changes.len() {
         let c = &changes[i];
-        if c.steps.len() == 1 {
-            let t = &c.steps[0].trait_id;
-            let mut values = vec![c.steps[0].to.clone()];
-            let mut j = i + 1;
-            while j < changes.len()
-                && changes[j].verdict == c.verdict
-                && changes[j].steps.len() == 1
-                && &changes[j].steps[0].trait_id == t
-            {
-                values.push(changes[j].steps[0].to.clone());
-                j += 1;
-            }
-            lines.push(format!(
-                "{} if {t} were {} (now {})",
-                c.verdict,
-                or_list(&values),
-                c.steps[0].from
-            ));
-            i = j;
-        } else {
-            lines.push(format!("{} if {}", c.verdict, change_phrase(c)));
-            i += 1;
+        let mut j = i + 1;
+        while j < changes.len() && same_prefix(c, &changes[j]) {
+            j += 1;
         }
+        let (last, prefix) = c.steps.split_last().expect("a change has a step");
+        let values: Vec<&str> = changes[i..j]
+            .iter()
+            .map(|x| x.steps[x.steps.len() - 1].to.as_str())
+            .collect();
+        let mut parts: Vec<String> = prefix
+            .iter()
+            .map(|s| format!("{} were {}", s.trait_id, s.to))
+            .collect();
+        parts.push(format!("{} were {}", last.trait_id, or_list(&values)));
+        let now: Vec<String> = c
+            .steps
+            .iter()
+            .map(|s| format!("{}={}", s.trait_id, s.from))
+            .collect();
+        lines.push(format!(
+            "{} if {} (now {})",
+            c.verdict,
+            and_list(&parts),
+            now.join(", ")
+        ));
+        i = j;
     }
     lines
 }
@@ -177,4 +178,33 @@ pub fn cited_sources<'k>(kb: &'k Knowledge, c: &Classification<'k>) -> Vec<&'k s
 /// "`a`, `b` and `c`" for source ids.
 pub fn source_refs(ids: &[&str]) -> String {
     ticked_list(ids)
+}
+
+/// For each assumption: `trait=value (catalog: old)`, from the product whose facts decide.
+pub fn assumption_labels(c: &Classification<'_>, assumptions: &[Assumption]) -> Vec<String> {
+    let d = c.decider();
+    assumptions
+        .iter()
+        .map(|a| {
+            let was = d
+                .configuration
+                .and_then(|cf| cf.traits.get(&a.trait_id))
+                .or_else(|| d.product.traits.get(&a.trait_id))
+                .map_or(crate::model::UNKNOWN, |f| f.value.as_str());
+            format!("{}={} (the catalog says {was})", a.trait_id, a.value)
+        })
+        .collect()
+}
+
+/// The banner that marks what-if output as hypothetical.
+pub fn hypothetical_banner(c: &Classification<'_>, assumptions: &[Assumption]) -> Option<String> {
+    if assumptions.is_empty() {
+        return None;
+    }
+    let d = c.decider();
+    Some(format!(
+        "HYPOTHETICAL: facts of {} changed for this answer: {}. The catalog itself is unchanged.",
+        d.product.name,
+        and_list(&assumption_labels(c, assumptions))
+    ))
 }

@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
-use super::{and_list, change_lines, cited_sources, fact_label, reason};
-use crate::engine::{Change, Classification, Origin, Reading};
+use super::{and_list, change_lines, cited_sources, fact_label, hypothetical_banner, reason};
+use crate::debate::Debate;
+use crate::engine::{Assumption, Change, Classification, Origin, Reading};
 use crate::model::{Knowledge, Lean, Product, Verdict, ref_ids};
 
 /// Width used to wrap paragraphs.
@@ -80,15 +81,27 @@ pub fn list(rows: &[Classification<'_>]) -> String {
 }
 
 /// `show`: the product's record, its verdict and its facts.
-pub fn show(kb: &Knowledge, c: &Classification<'_>) -> String {
+pub fn show(
+    kb: &Knowledge,
+    c: &Classification<'_>,
+    configs: &[Classification<'_>],
+    assumptions: &[Assumption],
+) -> String {
     let p = c.product;
     let mut out = String::new();
-    let _ = writeln!(out, "{} ({})", p.name, p.id);
-    let _ = writeln!(
-        out,
-        "{}",
-        "=".repeat(p.name.chars().count() + p.id.len() + 3)
-    );
+    let title = match c.configuration {
+        Some(cf) => format!(
+            "{} ({}), configuration {}: {}",
+            p.name, p.id, cf.id, cf.name
+        ),
+        None => format!("{} ({})", p.name, p.id),
+    };
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(out, "{}", "=".repeat(title.chars().count()));
+    if let Some(b) = hypothetical_banner(c, assumptions) {
+        out.push_str(&wrap(&b, ""));
+        out.push('\n');
+    }
     let mut t = table(&["FIELD", "VALUE"]);
     t.add_row(vec![
         "verdict".to_string(),
@@ -137,8 +150,37 @@ pub fn show(kb: &Knowledge, c: &Classification<'_>) -> String {
         }
         out.push_str(&finish(&t));
     }
+    out.push_str(&configurations(configs));
     out.push_str("\nSources\n");
     out.push_str(&source_list(kb, &product_sources(p)));
+    out
+}
+
+/// The verdict of each configuration, as a section (empty when there are none).
+fn configurations(configs: &[Classification<'_>]) -> String {
+    if configs.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nConfigurations\n");
+    let mut t = table(&["CONFIGURATION", "VERDICT", "REASON"]);
+    for c in configs {
+        let name = c.configuration.map_or("?", |cf| cf.id.as_str());
+        t.add_row(vec![
+            format!("{}@{name}", c.product.id),
+            c.verdict.to_string(),
+            reason(c),
+        ]);
+    }
+    out.push_str(&finish(&t));
+    for c in configs {
+        if let Some(cf) = c.configuration {
+            out.push_str(&wrap_hanging(
+                &format!("{}. {}", cf.name, cf.description),
+                &format!("  {}: ", cf.id),
+                "    ",
+            ));
+        }
+    }
     out
 }
 
@@ -236,15 +278,24 @@ fn reading(kb: &Knowledge, r: &Reading<'_>, d: &Classification<'_>, out: &mut St
 }
 
 /// `explain`: the argument behind a verdict, verdict first.
-pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> String {
+pub fn explain(
+    kb: &Knowledge,
+    c: &Classification<'_>,
+    changes: &[Change],
+    configs: &[Classification<'_>],
+    assumptions: &[Assumption],
+) -> String {
     let d = c.decider();
     let school = c.school;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {} (school: {})",
-        c.product.name, c.verdict, school.id
-    );
+    let name = match c.configuration {
+        Some(cf) => format!("{} ({})", c.product.name, cf.name),
+        None => c.product.name.clone(),
+    };
+    let _ = writeln!(out, "{name}: {} (school: {})", c.verdict, school.id);
+    if let Some(b) = hypothetical_banner(c, assumptions) {
+        out.push_str(&wrap(&b, ""));
+    }
     out.push('\n');
     out.push_str("Verdict\n");
     if c.backend.is_some() {
@@ -338,8 +389,183 @@ pub fn explain(kb: &Knowledge, c: &Classification<'_>, changes: &[Change]) -> St
             out.push_str(&wrap_hanging(&line, "  ", "    "));
         }
     }
+    out.push_str(&configurations(configs));
     out.push_str("\nSources\n");
     out.push_str(&source_list(kb, &cited_sources(kb, c)));
+    out
+}
+
+/// `schools`: each school, who argues it, what decides and how.
+pub fn schools(kb: &Knowledge) -> String {
+    let mut t = table(&["SCHOOL", "NAME", "DECISIVE CRITERIA", "RULE", "ARGUED BY"]);
+    let mut cited: Vec<&str> = Vec::new();
+    for s in &kb.schools {
+        t.add_row(vec![
+            s.id.clone(),
+            s.name.clone(),
+            ref_ids(&s.decisive).join(", "),
+            s.combine.as_str().to_string(),
+            ref_ids(&s.sources).join(", "),
+        ]);
+        for r in &s.sources {
+            if !cited.contains(&r.id.as_str()) {
+                cited.push(&r.id);
+            }
+        }
+    }
+    let mut out = finish(&t);
+    out.push('\n');
+    for (i, s) in kb.schools.iter().enumerate() {
+        let default = if i == 0 { " (the default)" } else { "" };
+        out.push_str(&wrap_hanging(
+            &s.summary,
+            &format!("{}{default}: ", s.id),
+            "  ",
+        ));
+    }
+    out.push_str("\nRules\n");
+    let mut rules: Vec<crate::model::Combine> = kb.schools.iter().map(|s| s.combine).collect();
+    rules.dedup();
+    for r in rules {
+        out.push_str(&wrap_hanging(
+            r.describe(),
+            &format!("  {}: ", r.as_str()),
+            "    ",
+        ));
+    }
+    out.push_str("\nSources\n");
+    out.push_str(&source_list(kb, &cited));
+    out
+}
+
+/// The decisive facts a school read, with their leans.
+fn decisive_facts(c: &Classification<'_>) -> String {
+    let d = c.decider();
+    let facts: Vec<String> = d
+        .decisive()
+        .map(|r| {
+            let lean = r.lean.map_or("unknown", Lean::as_str);
+            format!("{} ({lean})", fact_label(r))
+        })
+        .collect();
+    let via = if c.backend.is_some() {
+        format!(" [facts of {}]", d.product.id)
+    } else {
+        String::new()
+    };
+    format!("{}{via}", facts.join(", "))
+}
+
+/// `debate PRODUCT`: every school's verdict and where they part.
+pub fn debate(d: &Debate<'_>, assumptions: &[Assumption]) -> String {
+    let mut out = String::new();
+    let name = match d.configuration {
+        Some(cf) => format!("{} ({})", d.product.name, cf.name),
+        None => d.product.name.clone(),
+    };
+    let verdict = if d.contested() {
+        "the schools disagree".to_string()
+    } else {
+        format!(
+            "every school says {}",
+            d.rows.first().map_or(Verdict::Undetermined, |r| r.verdict)
+        )
+    };
+    let _ = writeln!(out, "{name}: {verdict}");
+    if let Some(b) = d
+        .rows
+        .first()
+        .and_then(|r| hypothetical_banner(r, assumptions))
+    {
+        out.push_str(&wrap(&b, ""));
+    }
+    out.push('\n');
+    let mut t = table(&["SCHOOL", "VERDICT", "DECISIVE FACTS (LEAN)"]);
+    for r in &d.rows {
+        t.add_row(vec![
+            r.school.id.clone(),
+            r.verdict.to_string(),
+            decisive_facts(r),
+        ]);
+    }
+    out.push_str(&finish(&t));
+    out.push_str("\nWhere they part\n");
+    let parting = d.parting();
+    if !d.contested() {
+        out.push_str("  nowhere: every school reaches the same verdict.\n");
+        return out;
+    }
+    for (verdict, schools) in &parting.verdicts {
+        let _ = writeln!(out, "  {verdict}: {}", schools.join(", "));
+    }
+    let cause = match (parting.type1.is_empty(), parting.type2.is_empty()) {
+        (false, false) => format!(
+            "The facts that divide them: {} {} type1, while {} {} type2; each school counts only the facts it holds decisive.",
+            and_list(&parting.type1),
+            if parting.type1.len() == 1 { "leans" } else { "lean" },
+            and_list(&parting.type2),
+            if parting.type2.len() == 1 { "leans" } else { "lean" },
+        ),
+        _ => "The schools part because some read a fact that is unknown or leans nowhere, while others do not read it.".to_string(),
+    };
+    out.push_str(&wrap(&cause, "  "));
+    for r in d.rows.iter().filter(|r| r.verdict == Verdict::Undetermined) {
+        let unknown: Vec<&str> = r
+            .decider()
+            .unknown()
+            .iter()
+            .map(|x| x.criterion.trait_id())
+            .collect();
+        out.push_str(&wrap(
+            &format!(
+                "{} cannot decide: {} {} unknown.",
+                r.school.id,
+                and_list(&unknown),
+                if unknown.len() == 1 { "is" } else { "are" }
+            ),
+            "  ",
+        ));
+    }
+    out
+}
+
+/// `debate` without a product: products x schools, contested first.
+pub fn matrix(kb: &Knowledge, all: &[Debate<'_>], assumptions: &[Assumption]) -> String {
+    let mut out = String::new();
+    let contested = all.iter().filter(|d| d.contested()).count();
+    let _ = writeln!(
+        out,
+        "{} products x {} schools: {contested} contested (the schools disagree), {} settled",
+        all.len(),
+        kb.schools.len(),
+        all.len() - contested
+    );
+    if !assumptions.is_empty() {
+        let labels: Vec<String> = assumptions
+            .iter()
+            .map(|a| format!("{}={}", a.trait_id, a.value))
+            .collect();
+        out.push_str(&wrap(
+            &format!(
+                "HYPOTHETICAL: every product is classified as if {}. The catalog itself is unchanged.",
+                and_list(&labels)
+            ),
+            "",
+        ));
+    }
+    out.push('\n');
+    let mut header = vec!["ID".to_string()];
+    header.extend(kb.schools.iter().map(|s| s.id.to_uppercase()));
+    header.push("CONTESTED".to_string());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = table(&header);
+    for d in all {
+        let mut row = vec![d.product.id.clone()];
+        row.extend(d.rows.iter().map(|r| r.verdict.to_string()));
+        row.push(if d.contested() { "yes" } else { "no" }.to_string());
+        t.add_row(row);
+    }
+    out.push_str(&finish(&t));
     out
 }
 

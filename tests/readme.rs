@@ -1,0 +1,67 @@
+//! The README's examples are real: every ```console block that starts with
+//! `$ hvkb ...` must show exactly what that command prints today.
+//! `HVKB_BLESS=1 cargo test` rewrites the blocks, to be reviewed in the diff.
+
+use crate::util::{hvkb, root};
+
+/// Each console block: the range of its output lines and its arguments.
+fn blocks(text: &str) -> Vec<(usize, usize, Vec<String>)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i] == "```console" && i + 1 < lines.len() {
+            if let Some(cmd) = lines[i + 1].strip_prefix("$ hvkb") {
+                let args: Vec<String> = cmd.split_whitespace().map(String::from).collect();
+                let start = i + 2;
+                let mut end = start;
+                while end < lines.len() && lines[end] != "```" {
+                    end += 1;
+                }
+                out.push((start, end, args));
+                i = end;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn every_readme_example_shows_the_real_output() {
+    let path = root().join("README.md");
+    let text = std::fs::read_to_string(&path).expect("README.md");
+    let found = blocks(&text);
+    assert!(
+        found.len() >= 8,
+        "expected the README's examples, found {}",
+        found.len()
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    let mut rebuilt: Vec<String> = Vec::new();
+    let mut at = 0;
+    let mut stale = Vec::new();
+    for (start, end, args) in &found {
+        let actual = hvkb(args).ok().to_string();
+        let expected = if start < end {
+            lines[*start..*end].join("\n") + "\n"
+        } else {
+            String::new()
+        };
+        if actual != expected {
+            stale.push(format!("$ hvkb {}", args.join(" ")));
+        }
+        rebuilt.extend(lines[at..*start].iter().map(|s| s.to_string()));
+        rebuilt.extend(actual.lines().map(String::from));
+        at = *end;
+    }
+    rebuilt.extend(lines[at..].iter().map(|s| s.to_string()));
+    if std::env::var_os("HVKB_BLESS").is_some() {
+        std::fs::write(&path, rebuilt.join("\n") + "\n").expect("write README.md");
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "README examples are stale (run HVKB_BLESS=1 cargo test and review): {stale:?}"
+    );
+}
