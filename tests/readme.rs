@@ -10,17 +10,17 @@ fn blocks(text: &str) -> Vec<(usize, usize, Vec<String>)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i] == "```console" && i + 1 < lines.len() {
-            if let Some(cmd) = lines[i + 1].strip_prefix("$ hvkb") {
-                let args: Vec<String> = cmd.split_whitespace().map(String::from).collect();
-                let start = i + 2;
-                let mut end = start;
-                while end < lines.len() && lines[end] != "```" {
-                    end += 1;
-                }
-                out.push((start, end, args));
-                i = end;
+        if lines[i] == "```console"
+            && let Some(cmd) = lines.get(i + 1).and_then(|l| l.strip_prefix("$ hvkb"))
+        {
+            let args: Vec<String> = cmd.split_whitespace().map(String::from).collect();
+            let start = i + 2;
+            let mut end = start;
+            while end < lines.len() && lines[end] != "```" {
+                end += 1;
             }
+            out.push((start, end, args));
+            i = end;
         }
         i += 1;
     }
