@@ -14,14 +14,19 @@ use crate::load::{self, Inputs, Loaded};
 use crate::model::{Configuration, Fact, Knowledge, Product, Role, School, Status, UNKNOWN};
 use crate::render::{json, text};
 
-/// Runs the command and writes its output to `out`.
-pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
+/// Runs the command, writing its output to `out` and warnings to `err`.
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let g = &cli.global;
-    let inputs = Inputs {
+    let mut inputs = Inputs {
         catalogs: g.catalog.clone(),
         criteria: g.criteria.clone(),
         without_builtin: false,
     };
+    if let Command::Check(args) = &cli.command {
+        inputs.catalogs.extend(args.files.iter().cloned());
+        let loaded = load::load(&inputs)?;
+        return check(&loaded, g.format, out, err);
+    }
     let loaded = load::load(&inputs)?;
     reject_errors(&loaded)?;
     let kb = &loaded.knowledge;
@@ -45,9 +50,62 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Error> {
         },
         Command::Debate(args) => debate(kb, args, g.format)?,
         Command::Classify(args) => classify(kb, school, args, g.format)?,
+        Command::Check(_) => unreachable!("handled above"),
     };
     out.write_all(output.as_bytes()).map_err(Error::Output)?;
     out.flush().map_err(Error::Output)
+}
+
+/// `check`: every diagnostic (errors and warnings), then a summary; fails
+/// (exit 2) when there is an error. In JSON the diagnostics go to stdout.
+fn check(
+    loaded: &Loaded,
+    format: Format,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = loaded.diagnostics.len() - errors;
+    let kb = &loaded.knowledge;
+    match format {
+        Format::Json => {
+            let text = json::diagnostics(&loaded.files, &loaded.diagnostics);
+            out.write_all(text.as_bytes()).map_err(Error::Output)?;
+        }
+        Format::Table => {
+            for d in &loaded.diagnostics {
+                // A closed stderr leaves nowhere to report; the exit code still tells.
+                let _ = writeln!(err, "{}", d.render(&loaded.files));
+            }
+            if errors == 0 {
+                let summary = format!(
+                    "ok: {} products, {} traits, {} criteria, {} schools, {} sources; {warnings} {}\n",
+                    kb.products.len(),
+                    kb.traits.len(),
+                    kb.criteria.len(),
+                    kb.schools.len(),
+                    kb.sources.len(),
+                    if warnings == 1 { "warning" } else { "warnings" },
+                );
+                out.write_all(summary.as_bytes()).map_err(Error::Output)?;
+            }
+        }
+    }
+    out.flush().map_err(Error::Output)?;
+    if errors == 0 {
+        return Ok(());
+    }
+    Err(Error::InvalidData {
+        report: format!(
+            "error: found {errors} {} and {warnings} {}",
+            if errors == 1 { "error" } else { "errors" },
+            if warnings == 1 { "warning" } else { "warnings" },
+        ),
+    })
 }
 
 /// Fails with every error diagnostic rendered, if there is any.

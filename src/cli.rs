@@ -68,6 +68,16 @@ pub enum Command {
     Debate(DebateArgs),
     /// Classify a hypothetical hypervisor described only by facts (TRAIT=VALUE).
     Classify(ClassifyArgs),
+    /// Validate data files (the built-in data when none are given); print every problem.
+    Check(CheckArgs),
+}
+
+/// Options of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Catalog or criteria files to check, each as an overlay on the built-in data.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<std::path::PathBuf>,
 }
 
 /// Options of `list`.

@@ -23,7 +23,10 @@ fn main() -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    match hvkb::app::run(&cli, &mut out) {
+    let mut err = io::stderr().lock();
+    let result = hvkb::app::run(&cli, &mut out, &mut err);
+    drop(err);
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

@@ -436,6 +436,8 @@ pub struct Configuration {
     pub backend: Option<Ref>,
     /// Facts that differ from the product's own.
     pub traits: BTreeMap<String, Fact>,
+    /// Sources for what the configuration says (its role and backend).
+    pub sources: Vec<Ref>,
     /// Where it is defined.
     pub loc: Loc,
 }

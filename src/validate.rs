@@ -155,9 +155,12 @@ impl<'k> Validator<'k> {
     fn products(&mut self) {
         let kb = self.kb;
         self.names();
+        // Traits the criteria read (a criterion naming an unknown trait is
+        // reported once, above, not once per product).
         let read: Vec<(&str, &str)> = kb
             .criteria
             .iter()
+            .filter(|c| kb.trait_def(c.trait_id()).is_some())
             .map(|c| (c.trait_id(), c.id.as_str()))
             .collect();
         for p in &kb.products {
@@ -180,6 +183,19 @@ impl<'k> Validator<'k> {
                     );
                 }
                 let ctx = format!(" (configuration `{}`)", c.id);
+                self.cite(&c.sources, &format!("product `{}`{ctx}", p.id));
+                if c.role.is_some_and(|r| r.delegates()) && c.sources.is_empty() {
+                    self.error(
+                        &c.loc,
+                        format!(
+                            "product `{}`{ctx} delegates to a backend but cites no source",
+                            p.id
+                        ),
+                        Some(
+                            "add `sources = [\"...\"]` saying where the backend comes from".into(),
+                        ),
+                    );
+                }
                 self.facts(p, &c.traits, &ctx);
                 let role = c.role.unwrap_or(p.role);
                 let backend = c.backend.as_ref().or(p.backend.as_ref());

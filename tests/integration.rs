@@ -9,6 +9,8 @@ mod commands;
 mod data_lint;
 /// Schools, debate, what-if and classify.
 mod debate;
+/// Bad input: data files, special files, command-line mistakes, full disks.
+mod errors;
 /// Output compared byte for byte with reviewed golden files.
 mod golden;
 /// The README shows real output.

@@ -19,7 +19,17 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
+    hvkb_in(&root(), args)
+}
+
+/// Runs `hvkb` in directory `dir` (so relative paths in messages are stable).
+pub fn hvkb_in<I, S>(dir: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
     let out: Output = Command::new(env!("CARGO_BIN_EXE_hvkb"))
+        .current_dir(dir)
         .args(args)
         .env_clear()
         .env("NO_COLOR", "1")
@@ -68,7 +78,12 @@ pub fn test_path(rel: &str) -> PathBuf {
 /// Compares `actual` with the golden file `tests/golden/<name>`. With
 /// `HVKB_BLESS=1` the file is rewritten instead, so the change shows in review.
 pub fn golden(name: &str, actual: &str) {
-    let path = test_path(&format!("golden/{name}"));
+    golden_at(&test_path(&format!("golden/{name}")), actual);
+}
+
+/// Compares `actual` with the golden file at `path` (blessable like [`golden`]).
+pub fn golden_at(path: &Path, actual: &str) {
+    let path = path.to_path_buf();
     if std::env::var_os("HVKB_BLESS").is_some() {
         std::fs::write(&path, actual).expect("write golden file");
         return;

@@ -121,15 +121,23 @@ fn special_kind(_kind: &fs::FileType) -> &'static str {
 pub fn parse_layer(files: &Files, file: FileId, diags: &mut Vec<Diagnostic>) -> Layer {
     let text = &files.get(file).text;
     let (doc, errors) = DeTable::parse_recoverable(text);
-    for e in errors {
-        let span = e.span().unwrap_or(0..0);
-        diags.push(Diagnostic::error(
-            Loc { file, span },
-            format!("invalid TOML: {}", e.message().trim_end()),
-        ));
+    if !errors.is_empty() {
+        // Report only the syntax errors of this file: what the recovering
+        // parser makes of the rest would only add confusing follow-on errors.
+        for e in errors {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(Diagnostic::error(
+                Loc { file, span },
+                format!("{SYNTAX}{}", e.message().trim_end()),
+            ));
+        }
+        return Layer::default();
     }
     parse::layer(doc.get_ref(), doc.span(), file, diags)
 }
+
+/// How every TOML syntax error message starts.
+const SYNTAX: &str = "invalid TOML: ";
 
 /// Which layers to load: the built-in data plus the user's files.
 #[derive(Debug, Default, Clone)]
@@ -156,39 +164,60 @@ pub struct Loaded {
 /// Reads and merges the data for a run. I/O problems are errors; problems in
 /// the data are returned as diagnostics for the caller to report.
 pub fn load(inputs: &Inputs) -> Result<Loaded, Error> {
+    let mut overlays = Vec::new();
+    for path in &inputs.catalogs {
+        overlays.push((path.display().to_string(), read_file(path)?));
+    }
+    let criteria = match &inputs.criteria {
+        Some(path) => Some((path.display().to_string(), read_file(path)?)),
+        None => None,
+    };
+    Ok(load_texts(!inputs.without_builtin, overlays, criteria))
+}
+
+/// Merges data given as text: the built-in files (if `builtin`), then each
+/// overlay `(name, text)` in order, then a criteria file that replaces the
+/// criteria and schools. Never fails: every problem becomes a diagnostic.
+pub fn load_texts(
+    builtin: bool,
+    overlays: Vec<(String, String)>,
+    criteria: Option<(String, String)>,
+) -> Loaded {
     let mut files = Files::default();
     let mut diags = Vec::new();
     let mut merger = Merger::default();
-    if !inputs.without_builtin {
+    if builtin {
         for (name, text) in BUILTIN {
             let id = files.add(name, text);
             let layer = parse_layer(&files, id, &mut diags);
             merger.add(layer, 0, &mut diags, &files);
         }
     }
-    for (n, path) in inputs.catalogs.iter().enumerate() {
-        let text = read_file(path)?;
-        let id = files.add(path.display().to_string(), text);
+    for (n, (name, text)) in overlays.into_iter().enumerate() {
+        let id = files.add(name, text);
         let layer = parse_layer(&files, id, &mut diags);
         merger.add(layer, n + 1, &mut diags, &files);
     }
-    if let Some(path) = &inputs.criteria {
-        let text = read_file(path)?;
-        let id = files.add(path.display().to_string(), text);
+    if let Some((name, text)) = criteria {
+        let id = files.add(name, text);
         let layer = parse_layer(&files, id, &mut diags);
         merger.criteria.clear();
         merger.schools.clear();
         merger.add(layer, usize::MAX, &mut diags, &files);
     }
     let mut knowledge = merger.finish();
-    diags.extend(crate::validate::validate(&knowledge));
+    // Checks across files would mostly echo a syntax error (a table cut
+    // short looks like missing fields), so they wait until the syntax is fixed.
+    if !diags.iter().any(|d| d.message.starts_with(SYNTAX)) {
+        diags.extend(crate::validate::validate(&knowledge));
+    }
     sort_diagnostics(&mut diags);
     knowledge.products.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Loaded {
+    Loaded {
         files,
         knowledge,
         diagnostics: diags,
-    })
+    }
 }
 
 /// Orders diagnostics by file and position, errors first where they coincide.

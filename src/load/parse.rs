@@ -279,8 +279,10 @@ fn school(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<School> {
     })
 }
 
+/// Reads `role`; `Some(None)` when it is absent (allowed in configurations),
+/// `None` when it is present but wrong.
 fn role(cx: &mut Cx<'_>, t: &Table<'_, '_>) -> Option<Option<Role>> {
-    let Some((r, loc)) = t.text(cx, "role") else {
+    let Some((r, loc)) = t.string(cx, "role", false) else {
         return if t.has("role") { None } else { Some(None) };
     };
     match Role::parse(&r) {
@@ -347,7 +349,15 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
     ));
     t.check_keys(
         cx,
-        &["id", "name", "description", "role", "backend", "traits"],
+        &[
+            "id",
+            "name",
+            "description",
+            "role",
+            "backend",
+            "sources",
+            "traits",
+        ],
     );
     let name = t.text(cx, "name");
     let description = t.text(cx, "description");
@@ -356,6 +366,7 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
         .string(cx, "backend", false)
         .map(|(id, loc)| Ref { id, loc });
     let traits = facts(cx, &t);
+    let sources = refs(cx, &t, "sources", false);
     Some(Configuration {
         id: id?.id,
         name: name.map(|x| x.0).unwrap_or_default(),
@@ -363,6 +374,7 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
         role: role.flatten(),
         backend,
         traits,
+        sources,
         loc: cx.loc(t.span.clone()),
     })
 }

@@ -115,6 +115,7 @@ fn configurations_json(configs: &[Classification<'_>]) -> Vec<Value> {
                 "verdict": c.verdict,
                 "reason": reason(c),
                 "chain": chain(c),
+                "sources": ref_ids(&cf.sources),
             }))
         })
         .collect()
@@ -334,5 +335,36 @@ pub fn debate(d: &Debate<'_>, assumptions: &[Assumption]) -> String {
 /// `debate` without a product: an array, contested products first.
 pub fn matrix(all: &[Debate<'_>], assumptions: &[Assumption]) -> String {
     let items: Vec<Value> = all.iter().map(|d| debate_value(d, assumptions)).collect();
+    to_string(&items)
+}
+
+/// `check --format json`: every diagnostic with its place.
+pub fn diagnostics(
+    files: &crate::diagnostic::Files,
+    diags: &[crate::diagnostic::Diagnostic],
+) -> String {
+    let items: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let (file, line, column) = match &d.loc {
+                Some(loc) => {
+                    let (l, c) = files.line_col(loc);
+                    (Some(files.get(loc.file).name.as_str()), Some(l), Some(c))
+                }
+                None => (None, None, None),
+            };
+            json!({
+                "severity": match d.severity {
+                    crate::diagnostic::Severity::Error => "error",
+                    crate::diagnostic::Severity::Warning => "warning",
+                },
+                "message": d.message,
+                "file": file,
+                "line": line,
+                "column": column,
+                "help": d.help,
+            })
+        })
+        .collect();
     to_string(&items)
 }

@@ -191,7 +191,12 @@ pub fn product_sources(p: &Product) -> Vec<&str> {
         .sources
         .iter()
         .chain(p.traits.values().flat_map(|f| f.sources.iter()))
-        .chain(p.disputes.iter().flat_map(|d| d.sources.iter()));
+        .chain(p.disputes.iter().flat_map(|d| d.sources.iter()))
+        .chain(p.configurations.iter().flat_map(|c| {
+            c.sources
+                .iter()
+                .chain(c.traits.values().flat_map(|f| f.sources.iter()))
+        }));
     for r in all {
         if !ids.contains(&r.id.as_str()) {
             ids.push(&r.id);
