@@ -5,7 +5,10 @@
 
 use std::io::Write;
 
-use crate::cli::{ClassifyArgs, Cli, Command, DebateArgs, Format, ListArgs, ProductArgs};
+use crate::cli::{
+    ClassifyArgs, Cli, Command, DebateArgs, Format, ListArgs, ProductArgs, RoleArg, SortKey,
+    StatusArg,
+};
 use crate::debate::Debate;
 use crate::diagnostic::{Loc, Severity, closest, did_you_mean, ticked_list};
 use crate::engine::{self, Assumption, Classification};
@@ -27,6 +30,12 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
         let loaded = load::load(&inputs)?;
         return check(&loaded, g.format, out, err);
     }
+    if g.format == Format::Markdown && !matches!(cli.command, Command::List(_)) {
+        return Err(Error::Usage {
+            message: "`--format markdown` is only for `list`; use `table` or `json` here"
+                .to_string(),
+        });
+    }
     let loaded = load::load(&inputs)?;
     reject_errors(&loaded)?;
     let kb = &loaded.knowledge;
@@ -34,19 +43,23 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
     let output = match &cli.command {
         Command::List(args) => list(kb, school, args, g.format),
         Command::Show(args) => {
-            let (product, config) = subject(kb, &args.product)?;
-            let assumptions = assumptions(kb, &args.assume)?;
+            let (product, config) = subject(kb, &args.product.product)?;
+            let assumptions = assumptions(kb, &args.product.assume)?;
             let c = engine::classify(kb, product, config, school, &assumptions);
             let configs = configurations(kb, product, school, &assumptions);
             match g.format {
-                Format::Table => text::show(kb, &c, &configs, &assumptions),
                 Format::Json => json::show(kb, &c, &configs, &assumptions),
+                _ => text::show(kb, &c, &configs, &assumptions, args.sources),
             }
         }
         Command::Explain(args) => explain(kb, school, args, g.format)?,
         Command::Schools => match g.format {
-            Format::Table => text::schools(kb),
             Format::Json => json::schools(kb),
+            _ => text::schools(kb),
+        },
+        Command::Sources => match g.format {
+            Format::Json => json::sources(kb),
+            _ => text::sources(kb),
         },
         Command::Debate(args) => debate(kb, args, g.format)?,
         Command::Classify(args) => classify(kb, school, args, g.format)?,
@@ -76,7 +89,7 @@ fn check(
             let text = json::diagnostics(&loaded.files, &loaded.diagnostics);
             out.write_all(text.as_bytes()).map_err(Error::Output)?;
         }
-        Format::Table => {
+        _ => {
             for d in &loaded.diagnostics {
                 // A closed stderr leaves nowhere to report; the exit code still tells.
                 let _ = writeln!(err, "{}", d.render(&loaded.files));
@@ -241,16 +254,64 @@ fn configurations<'k>(
         .collect()
 }
 
+/// Whether a product passes the `list` filters.
+fn keep(p: &Product, args: &ListArgs) -> bool {
+    let vendor = args
+        .vendor
+        .as_ref()
+        .is_none_or(|v| p.vendor.to_lowercase().contains(&v.to_lowercase()));
+    // An SPDX expression matches any of its licences (`GPL-2.0-only AND BSD-2-Clause`).
+    let license = args.license.as_ref().is_none_or(|l| {
+        p.license
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .any(|part| part.eq_ignore_ascii_case(l))
+    });
+    let status = args.status.is_none_or(|s| {
+        p.status
+            == match s {
+                StatusArg::Active => Status::Active,
+                StatusArg::Discontinued => Status::Discontinued,
+            }
+    });
+    let role = args.role.is_none_or(|r| {
+        p.role
+            == match r {
+                RoleArg::Hypervisor => Role::Hypervisor,
+                RoleArg::Emulator => Role::Emulator,
+                RoleArg::Vmm => Role::Vmm,
+                RoleArg::Api => Role::Api,
+                RoleArg::Distribution => Role::Distribution,
+                RoleArg::Frontend => Role::Frontend,
+            }
+    });
+    vendor && license && status && role
+}
+
 fn list(kb: &Knowledge, school: &School, args: &ListArgs, format: Format) -> String {
-    let rows: Vec<Classification<'_>> = kb
+    let mut rows: Vec<Classification<'_>> = kb
         .products
         .iter()
+        .filter(|p| keep(p, args))
         .map(|p| engine::classify(kb, p, None, school, &[]))
         .filter(|c| args.verdict.is_none_or(|v| c.verdict == v))
         .collect();
+    // Products are sorted by id already; each sort is stable, so ids break ties.
+    match args.sort {
+        SortKey::Id => {}
+        SortKey::Name => rows.sort_by_key(|c| c.product.name.to_lowercase()),
+        SortKey::Vendor => rows.sort_by_key(|c| {
+            (
+                c.product.vendor.to_lowercase(),
+                c.product.name.to_lowercase(),
+            )
+        }),
+        SortKey::Year => rows.sort_by_key(|c| c.product.first_release.unwrap_or(i64::MAX)),
+        SortKey::Verdict => rows.sort_by_key(|c| c.verdict),
+    }
     match format {
         Format::Table => text::list(&rows),
         Format::Json => json::list(&rows),
+        Format::Markdown => text::list_markdown(&rows),
     }
 }
 
@@ -266,8 +327,8 @@ fn explain(
     let changes = engine::changes(kb, &c);
     let configs = configurations(kb, product, school, &assumptions);
     Ok(match format {
-        Format::Table => text::explain(kb, &c, &changes, &configs, &assumptions),
         Format::Json => json::explain(kb, &c, &changes, &configs, &assumptions),
+        _ => text::explain(kb, &c, &changes, &configs, &assumptions),
     })
 }
 
@@ -278,8 +339,8 @@ fn debate(kb: &Knowledge, args: &DebateArgs, format: Format) -> Result<String, E
             let (product, config) = subject(kb, name)?;
             let d = Debate::new(kb, product, config, &assumptions);
             Ok(match format {
-                Format::Table => text::debate(&d, &assumptions),
                 Format::Json => json::debate(&d, &assumptions),
+                _ => text::debate(&d, &assumptions),
             })
         }
         None => {
@@ -291,8 +352,8 @@ fn debate(kb: &Knowledge, args: &DebateArgs, format: Format) -> Result<String, E
             // Contested products first; the sort is stable, so ids stay in order.
             all.sort_by_key(|d| !d.contested());
             Ok(match format {
-                Format::Table => text::matrix(kb, &all, &assumptions),
                 Format::Json => json::matrix(&all, &assumptions),
+                _ => text::matrix(kb, &all, &assumptions),
             })
         }
     }
@@ -355,7 +416,7 @@ fn classify(
     let c = engine::classify(kb, &product, None, school, &facts);
     let changes = engine::changes(kb, &c);
     Ok(match format {
-        Format::Table => text::explain(kb, &c, &changes, &[], &[]),
         Format::Json => json::explain(kb, &c, &changes, &[], &[]),
+        _ => text::explain(kb, &c, &changes, &[], &[]),
     })
 }

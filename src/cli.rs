@@ -51,6 +51,8 @@ pub enum Format {
     Table,
     /// JSON for scripts (see the README for the contract).
     Json,
+    /// A Markdown table (`list` only).
+    Markdown,
 }
 
 /// The commands.
@@ -59,7 +61,7 @@ pub enum Command {
     /// List products with their verdict and a one-line reason.
     List(ListArgs),
     /// Show one product: verdict, facts, aliases, licence, sources.
-    Show(ProductArgs),
+    Show(ShowArgs),
     /// Explain the reasoning behind a product's verdict.
     Explain(ProductArgs),
     /// List the schools of criteria: who argues each, what decides, how it combines.
@@ -70,6 +72,8 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// Validate data files (the built-in data when none are given); print every problem.
     Check(CheckArgs),
+    /// List every source with the products, criteria and schools that cite it.
+    Sources,
 }
 
 /// Options of `check`.
@@ -86,6 +90,63 @@ pub struct ListArgs {
     /// Only products with this verdict.
     #[arg(long = "type", short = 't', value_enum, value_name = "VERDICT")]
     pub verdict: Option<Verdict>,
+    /// Only products whose vendor contains this text (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub vendor: Option<String>,
+    /// Only products with this licence: an SPDX id or `proprietary`
+    /// (case-insensitive; matches any part of an SPDX expression).
+    #[arg(long, value_name = "LICENSE")]
+    pub license: Option<String>,
+    /// Only products with this status.
+    #[arg(long, value_enum, value_name = "STATUS")]
+    pub status: Option<StatusArg>,
+    /// Only products in this role.
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub role: Option<RoleArg>,
+    /// Sort order (default: id).
+    #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Id)]
+    pub sort: SortKey,
+}
+
+/// `--status` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    /// Still developed or sold.
+    Active,
+    /// No longer developed or sold.
+    Discontinued,
+}
+
+/// `--role` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// A hypervisor proper.
+    Hypervisor,
+    /// An emulator.
+    Emulator,
+    /// A user-space virtual machine monitor over a backend.
+    Vmm,
+    /// A programming interface to a backend.
+    Api,
+    /// A distribution built around a backend.
+    Distribution,
+    /// A front-end over a backend.
+    Frontend,
+}
+
+/// `--sort` keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// Product id.
+    Id,
+    /// Product name.
+    Name,
+    /// Vendor, then name.
+    Vendor,
+    /// First release year, oldest first.
+    Year,
+    /// Verdict (type1, type2, neither, not-a-hypervisor, undetermined), then id.
+    Verdict,
 }
 
 /// Options of commands about one product.
@@ -98,6 +159,17 @@ pub struct ProductArgs {
     /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
     #[arg(long, value_name = "TRAIT=VALUE")]
     pub assume: Vec<String>,
+}
+
+/// Options of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The product, as for `explain`.
+    #[command(flatten)]
+    pub product: ProductArgs,
+    /// Print the full citation of every source under each fact.
+    #[arg(long)]
+    pub sources: bool,
 }
 
 /// Options of `debate`.

@@ -151,7 +151,10 @@ impl Diagnostic {
             let _ = writeln!(out, "{pad} | {}{}", " ".repeat(col - 1), "^".repeat(width));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let pad = self.loc.as_ref().map_or(String::new(), |loc| {
+                " ".repeat(files.line_col(loc).0.to_string().len())
+            });
+            let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }

@@ -300,7 +300,7 @@ fn a_bad_option_exits_2_with_a_short_usage() {
     let r = hvkb(["list", "--format", "yaml"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("possible values: table, json"),
+        r.stderr.contains("possible values: table, json, markdown"),
         "{}",
         r.stderr
     );

@@ -3,6 +3,8 @@
 /// Running the binary, comparing with golden files.
 mod util;
 
+/// The breadth of the catalog: roles, emulators, configurations, metadata, provenance.
+mod catalog;
 /// Every command on the built-in catalog, in both formats, and exit codes.
 mod commands;
 /// Lints over the built-in data.

@@ -157,9 +157,24 @@ pub fn show(
         "metadata_sources": ref_ids(&p.sources),
         "traits": traits_json(p),
         "configurations": configurations_json(configs),
+        "disputes": p.disputes.iter().map(|d| json!({ "about": d.about, "note": d.note, "sources": ref_ids(&d.sources) })).collect::<Vec<_>>(),
         "sources": sources,
     });
     to_string(&v)
+}
+
+/// `sources`: every source with who cites it.
+pub fn sources(kb: &Knowledge) -> String {
+    let items: Vec<Value> = super::citations(kb)
+        .into_iter()
+        .map(|(id, c)| {
+            let mut v = source(&kb.sources[id]);
+            v["cited_by"] =
+                json!({ "products": c.products, "criteria": c.criteria, "schools": c.schools });
+            v
+        })
+        .collect();
+    to_string(&items)
 }
 
 fn criterion(r: &Reading<'_>, verdict: Verdict) -> Value {

@@ -170,6 +170,16 @@ pub fn cited_sources<'k>(kb: &'k Knowledge, c: &Classification<'k>) -> Vec<&'k s
         for s in &k.school.sources {
             push(&s.id);
         }
+        for x in k
+            .product
+            .disputes
+            .iter()
+            .filter(|x| x.about == "classification")
+        {
+            for s in &x.sources {
+                push(&s.id);
+            }
+        }
         cur = k.backend.as_deref();
     }
     out
@@ -207,4 +217,48 @@ pub fn hypothetical_banner(c: &Classification<'_>, assumptions: &[Assumption]) -
         d.product.name,
         and_list(&assumption_labels(c, assumptions))
     ))
+}
+
+/// Who cites a source.
+#[derive(Debug, Default)]
+pub struct Citers<'k> {
+    /// Products (their facts, metadata, configurations or disputes).
+    pub products: Vec<&'k str>,
+    /// Criteria.
+    pub criteria: Vec<&'k str>,
+    /// Schools.
+    pub schools: Vec<&'k str>,
+}
+
+/// Every source id with who cites it, in source-id order.
+pub fn citations(kb: &Knowledge) -> std::collections::BTreeMap<&str, Citers<'_>> {
+    let mut map: std::collections::BTreeMap<&str, Citers<'_>> = kb
+        .sources
+        .keys()
+        .map(|k| (k.as_str(), Citers::default()))
+        .collect();
+    for p in &kb.products {
+        for id in text::product_sources(p) {
+            if let Some(x) = map.get_mut(id)
+                && !x.products.contains(&p.id.as_str())
+            {
+                x.products.push(&p.id);
+            }
+        }
+    }
+    for c in &kb.criteria {
+        for r in &c.sources {
+            if let Some(x) = map.get_mut(r.id.as_str()) {
+                x.criteria.push(&c.id);
+            }
+        }
+    }
+    for s in &kb.schools {
+        for r in &s.sources {
+            if let Some(x) = map.get_mut(r.id.as_str()) {
+                x.schools.push(&s.id);
+            }
+        }
+    }
+    map
 }

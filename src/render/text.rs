@@ -86,6 +86,7 @@ pub fn show(
     c: &Classification<'_>,
     configs: &[Classification<'_>],
     assumptions: &[Assumption],
+    full_sources: bool,
 ) -> String {
     let p = c.product;
     let mut out = String::new();
@@ -149,6 +150,41 @@ pub fn show(
             ]);
         }
         out.push_str(&finish(&t));
+    }
+    if full_sources {
+        out.push_str("\nSources of each fact\n");
+        let mut ordered: Vec<(&String, &crate::model::Fact)> = p.traits.iter().collect();
+        ordered.sort_by_key(|(id, _)| kb.traits.iter().position(|t| &t.id == *id));
+        for (trait_id, f) in ordered {
+            let _ = writeln!(out, "  {trait_id}={}", f.value);
+            let ids = ref_ids(&f.sources);
+            if ids.is_empty() {
+                out.push_str("      (no source: the value is unknown)\n");
+            }
+            for id in ids {
+                if let Some(src) = kb.sources.get(id) {
+                    out.push_str(&wrap_hanging(
+                        &src.citation(),
+                        &format!("    [{id}] "),
+                        "        ",
+                    ));
+                }
+            }
+        }
+    }
+    if !p.disputes.is_empty() {
+        out.push_str("\nSources disagree\n");
+        for d in &p.disputes {
+            let cites: Vec<String> = ref_ids(&d.sources)
+                .iter()
+                .map(|s| format!("[{s}]"))
+                .collect();
+            out.push_str(&wrap_hanging(
+                &format!("{} {}", d.note, cites.join(" ")),
+                &format!("  {}: ", d.about),
+                "    ",
+            ));
+        }
     }
     out.push_str(&configurations(configs));
     out.push_str("\nSources\n");
@@ -279,6 +315,18 @@ fn reading(kb: &Knowledge, r: &Reading<'_>, d: &Classification<'_>, out: &mut St
     if let Some(n) = r.note {
         out.push_str(&wrap_hanging(n, "    note:  ", "           "));
     }
+    for dispute in d
+        .product
+        .disputes
+        .iter()
+        .filter(|x| x.about == c.trait_id())
+    {
+        out.push_str(&wrap_hanging(
+            &dispute.note,
+            "    disputed: ",
+            "           ",
+        ));
+    }
     out.push_str(&wrap_hanging(&cite(r), "    facts: ", "           "));
 }
 
@@ -392,6 +440,22 @@ pub fn explain(
         }
         for line in change_lines(changes) {
             out.push_str(&wrap_hanging(&line, "  ", "    "));
+        }
+    }
+    let debated: Vec<_> = d
+        .product
+        .disputes
+        .iter()
+        .filter(|x| x.about == "classification")
+        .collect();
+    if !debated.is_empty() {
+        out.push_str("\nWhat the sources call it\n");
+        for x in debated {
+            let cites: Vec<String> = ref_ids(&x.sources)
+                .iter()
+                .map(|s| format!("[{s}]"))
+                .collect();
+            out.push_str(&wrap(&format!("{} {}", x.note, cites.join(" ")), "  "));
         }
     }
     out.push_str(&configurations(configs));
@@ -610,10 +674,21 @@ fn verdict_sentence(d: &Classification<'_>) -> String {
                 )
             }
         }
-        Verdict::NotAHypervisor => format!(
-            "{name} is not a hypervisor: {}.",
-            and_list(&labels(Lean::NotAHypervisor))
-        ),
+        Verdict::NotAHypervisor => {
+            let why: Vec<String> = d
+                .leaning(Lean::NotAHypervisor)
+                .iter()
+                .map(|r| {
+                    format!(
+                        "the {} criterion reads {}. {}",
+                        r.criterion.id,
+                        fact_label(r),
+                        r.criterion.rationale
+                    )
+                })
+                .collect();
+            format!("{name} is not a hypervisor: {}", why.join(" "))
+        }
         Verdict::Undetermined => {
             let u: Vec<&str> = d.unknown().iter().map(|r| r.criterion.trait_id()).collect();
             let (noun, verb) = if u.len() == 1 {
@@ -627,4 +702,52 @@ fn verdict_sentence(d: &Classification<'_>) -> String {
             )
         }
     }
+}
+
+/// `list --format markdown`: a Markdown table of products and verdicts.
+pub fn list_markdown(rows: &[Classification<'_>]) -> String {
+    let mut out = String::from(
+        "| Product | Vendor | First release | Licence | Role | Verdict | Reason |\n|---|---|---|---|---|---|---|\n",
+    );
+    let cell = |s: &str| s.replace('|', "\\|");
+    for c in rows {
+        let p = c.product;
+        let role = match &p.backend {
+            Some(b) => format!("{} over `{}`", p.role, b.id),
+            None => p.role.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} | {} | {} | {} | **{}** | {} |",
+            cell(&p.name),
+            p.id,
+            cell(&p.vendor),
+            p.first_release
+                .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
+            cell(&p.license),
+            role,
+            c.verdict,
+            cell(&reason(c)),
+        );
+    }
+    out
+}
+
+/// `sources`: every source with who cites it.
+pub fn sources(kb: &Knowledge) -> String {
+    let mut t = table(&["SOURCE", "YEAR", "CITED BY"]);
+    for (id, citers) in super::citations(kb) {
+        let year = kb.sources[id]
+            .year
+            .map_or_else(|| "n.d.".to_string(), |y| y.to_string());
+        let mut by: Vec<String> = citers.products.iter().map(|p| p.to_string()).collect();
+        by.extend(citers.criteria.iter().map(|c| format!("criterion {c}")));
+        by.extend(citers.schools.iter().map(|s| format!("school {s}")));
+        t.add_row(vec![id.to_string(), year, by.join(", ")]);
+    }
+    let mut out = finish(&t);
+    out.push_str("\nCitations\n");
+    let ids: Vec<&str> = kb.sources.keys().map(String::as_str).collect();
+    out.push_str(&source_list(kb, &ids));
+    out
 }
