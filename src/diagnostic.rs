@@ -55,6 +55,16 @@ impl Files {
         &self.files[id.0]
     }
 
+    /// How many files are loaded.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// Line and column (both 1-based, column counted in characters) of a byte offset.
     pub fn line_col(&self, loc: &Loc) -> (usize, usize) {
         line_col(&self.get(loc.file).text, loc.span.start)

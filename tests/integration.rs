@@ -15,6 +15,8 @@ mod debate;
 mod errors;
 /// Output compared byte for byte with reviewed golden files.
 mod golden;
+/// Property tests of the loader and the engine.
+mod properties;
 /// The README shows real output.
 mod readme;
 /// User catalogs and criteria files: overlays and bad input.

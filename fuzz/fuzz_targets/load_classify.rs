@@ -33,6 +33,11 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         let kb = &loaded.knowledge;
+        // Every product is classified under every school; the full
+        // explanation is rendered for the products the input defines (and
+        // for every product when the input replaced the criteria), which
+        // keeps each run fast enough to explore.
+        let fuzzed = loaded.files.len() - 1;
         for school in &kb.schools {
             let rows: Vec<_> = kb
                 .products
@@ -41,15 +46,19 @@ fuzz_target!(|data: &[u8]| {
                 .collect();
             let _ = text::list(&rows);
             let _ = json::list(&rows);
-            for c in &rows {
+            for c in rows.iter().filter(|c| as_criteria || c.product.loc.file.0 == fuzzed) {
                 let ch = changes(kb, c);
                 let _ = text::explain(kb, c, &ch, &[], &[]);
                 let _ = json::explain(kb, c, &ch, &[], &[]);
+                for cf in &c.product.configurations {
+                    let _ = classify(kb, c.product, Some(cf), school, &[]);
+                }
             }
         }
-        for p in &kb.products {
+        for p in kb.products.iter().filter(|p| p.loc.file.0 == fuzzed) {
             let d = Debate::new(kb, p, None, &[]);
             let _ = text::debate(&d, &[]);
+            let _ = json::debate(&d, &[]);
         }
     }
 });

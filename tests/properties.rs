@@ -1,0 +1,153 @@
+//! Property tests: no input makes loading panic, and classification is
+//! total and deterministic for every valid product under every school.
+
+use proptest::prelude::*;
+
+use hvkb::debate::Debate;
+use hvkb::diagnostic::Severity;
+use hvkb::engine::{changes, classify};
+use hvkb::load::load_texts;
+use hvkb::render::{json, text};
+
+/// Loads `text` as a catalog overlay without the built-in data (fast), and
+/// renders every diagnostic.
+fn load_alone(text: String) -> hvkb::load::Loaded {
+    let loaded = load_texts(false, vec![("p.toml".into(), text)], None);
+    for d in &loaded.diagnostics {
+        let _ = d.render(&loaded.files);
+    }
+    loaded
+}
+
+/// Pieces of a catalog, valid and invalid, for generated files.
+const TRAITS: [&str; 8] = [
+    "execution",
+    "placement",
+    "host_mode",
+    "vcpu_scheduler",
+    "guest_memory",
+    "device_drivers",
+    "needs_host_os",
+    "bogus_trait",
+];
+const VALUES: [&str; 12] = [
+    "direct",
+    "emulated",
+    "bare-metal",
+    "os-kernel",
+    "hosted",
+    "late-launch",
+    "hypervisor-only",
+    "general-purpose-os",
+    "host-os",
+    "hypervisor",
+    "unknown",
+    "nonsense",
+];
+const SOURCES: [&str; 3] = ["kvm-api", "tanenbaum-bos", "undefined-source"];
+const ROLES: [&str; 5] = ["hypervisor", "vmm", "emulator", "api", "spaceship"];
+
+fn product() -> impl Strategy<Value = String> {
+    (
+        0..6usize,
+        prop::sample::select(ROLES.to_vec()),
+        prop::option::of(0..8usize),
+        prop::collection::vec(
+            (
+                prop::sample::select(TRAITS.to_vec()),
+                prop::sample::select(VALUES.to_vec()),
+                prop::collection::vec(prop::sample::select(SOURCES.to_vec()), 0..2),
+                any::<bool>(),
+            ),
+            0..9,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(n, role, backend, traits, with_year)| {
+            let mut s = format!(
+                "[[product]]\nid = \"p{n}\"\nname = \"P {n}\"\nvendor = \"V\"\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"{role}\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"kvm-api\"]\n"
+            );
+            if with_year {
+                s.push_str("first_release = 2020\n");
+            }
+            if let Some(b) = backend {
+                // p0..p5 exist sometimes; kvm and qemu@kvm exist in the built-in data.
+                let target = ["p0", "p1", "p2", "kvm", "qemu@kvm", "qemu@nope", "p5", "nowhere"][b];
+                s.push_str(&format!("backend = \"{target}\"\n"));
+            }
+            s.push_str("[product.traits]\n");
+            for (t, v, srcs, note) in traits {
+                let srcs: Vec<String> = srcs.iter().map(|x| format!("\"{x}\"")).collect();
+                let note = if note { ", note = \"n\"" } else { "" };
+                s.push_str(&format!("{t} = {{ value = \"{v}\", sources = [{}]{note} }}\n", srcs.join(", ")));
+            }
+            s
+        })
+}
+
+fn catalog() -> impl Strategy<Value = String> {
+    prop::collection::vec(product(), 0..5).prop_map(|ps| ps.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn loading_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let _ = load_alone(text);
+    }
+
+    #[test]
+    fn loading_toml_like_text_never_panics(text in "[\\[\\]a-z_=\"{}, .0-9\\n#-]{0,400}") {
+        let _ = load_alone(text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn well_formed_but_wrong_catalogs_never_panic_and_valid_ones_classify_totally(text in catalog()) {
+        let loaded = load_texts(true, vec![("gen.toml".into(), text)], None);
+        for d in &loaded.diagnostics {
+            let _ = d.render(&loaded.files);
+        }
+        if loaded.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Ok(());
+        }
+        let kb = &loaded.knowledge;
+        let generated = loaded.files.len() - 1;
+        for school in &kb.schools {
+            for p in kb.products.iter().filter(|p| p.loc.file.0 == generated) {
+                let a = classify(kb, p, None, school, &[]);
+                let b = classify(kb, p, None, school, &[]);
+                prop_assert_eq!(a.verdict, b.verdict);
+                let ch = changes(kb, &a);
+                prop_assert!(ch.iter().all(|c| c.verdict != a.verdict));
+                prop_assert_eq!(text::explain(kb, &a, &ch, &[], &[]), text::explain(kb, &b, &changes(kb, &b), &[], &[]));
+                let _ = json::explain(kb, &a, &ch, &[], &[]);
+                let _ = text::debate(&Debate::new(kb, p, None, &[]), &[]);
+            }
+        }
+    }
+}
+
+#[test]
+fn classification_is_total_and_deterministic_for_every_built_in_product_and_school() {
+    let loaded = load_texts(true, Vec::new(), None);
+    let kb = &loaded.knowledge;
+    for school in &kb.schools {
+        for p in &kb.products {
+            let subjects = std::iter::once(None).chain(p.configurations.iter().map(Some));
+            for config in subjects {
+                let a = classify(kb, p, config, school, &[]);
+                let b = classify(kb, p, config, school, &[]);
+                assert_eq!(a.verdict, b.verdict, "{} under {}", p.id, school.id);
+                let ch = changes(kb, &a);
+                assert_eq!(ch, changes(kb, &b));
+                assert!(ch.iter().all(|c| c.verdict != a.verdict));
+            }
+        }
+    }
+}
