@@ -5,10 +5,7 @@
 
 use std::io::Write;
 
-use crate::cli::{
-    ClassifyArgs, Cli, Command, DebateArgs, Format, ListArgs, ProductArgs, RoleArg, SortKey,
-    StatusArg,
-};
+use crate::cli::{ClassifyArgs, Cli, Command, DebateArgs, Format, ListArgs, ProductArgs, SortKey};
 use crate::debate::Debate;
 use crate::diagnostic::{Loc, Severity, closest, did_you_mean, ticked_list};
 use crate::engine::{self, Assumption, Classification};
@@ -266,24 +263,8 @@ fn keep(p: &Product, args: &ListArgs) -> bool {
             .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
             .any(|part| part.eq_ignore_ascii_case(l))
     });
-    let status = args.status.is_none_or(|s| {
-        p.status
-            == match s {
-                StatusArg::Active => Status::Active,
-                StatusArg::Discontinued => Status::Discontinued,
-            }
-    });
-    let role = args.role.is_none_or(|r| {
-        p.role
-            == match r {
-                RoleArg::Hypervisor => Role::Hypervisor,
-                RoleArg::Emulator => Role::Emulator,
-                RoleArg::Vmm => Role::Vmm,
-                RoleArg::Api => Role::Api,
-                RoleArg::Distribution => Role::Distribution,
-                RoleArg::Frontend => Role::Frontend,
-            }
-    });
+    let status = args.status.is_none_or(|s| p.status == s);
+    let role = args.role.is_none_or(|r| p.role == r);
     vendor && license && status && role
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::Verdict;
+use crate::model::{Role, Status, Verdict};
 
 /// Classify hypervisors as Type 1, Type 2 or neither, from sourced facts, and explain why.
 #[derive(Debug, Parser)]
@@ -99,39 +99,13 @@ pub struct ListArgs {
     pub license: Option<String>,
     /// Only products with this status.
     #[arg(long, value_enum, value_name = "STATUS")]
-    pub status: Option<StatusArg>,
+    pub status: Option<Status>,
     /// Only products in this role.
     #[arg(long, value_enum, value_name = "ROLE")]
-    pub role: Option<RoleArg>,
+    pub role: Option<Role>,
     /// Sort order (default: id).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Id)]
     pub sort: SortKey,
-}
-
-/// `--status` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusArg {
-    /// Still developed or sold.
-    Active,
-    /// No longer developed or sold.
-    Discontinued,
-}
-
-/// `--role` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RoleArg {
-    /// A hypervisor proper.
-    Hypervisor,
-    /// An emulator.
-    Emulator,
-    /// A user-space virtual machine monitor over a backend.
-    Vmm,
-    /// A programming interface to a backend.
-    Api,
-    /// A distribution built around a backend.
-    Distribution,
-    /// A front-end over a backend.
-    Frontend,
 }
 
 /// `--sort` keys.

@@ -116,6 +116,16 @@ impl<'k> Classification<'k> {
         self.decisive().filter(|r| r.lean == Some(lean)).collect()
     }
 
+    /// The value the catalog gives for a trait of the product whose facts
+    /// decide (its configuration's value first), ignoring assumptions.
+    pub fn catalog_value(&self, trait_id: &str) -> &'k str {
+        let d = self.decider();
+        d.configuration
+            .and_then(|cf| cf.traits.get(trait_id))
+            .or_else(|| d.product.traits.get(trait_id))
+            .map_or(UNKNOWN, |f| f.value.as_str())
+    }
+
     /// The decisive readings whose value is unknown.
     pub fn unknown(&self) -> Vec<&Reading<'k>> {
         self.decisive().filter(|r| r.lean.is_none()).collect()

@@ -124,7 +124,7 @@ impl fmt::Display for Verdict {
 }
 
 /// What a product is, which decides whether it is classified by its own facts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// A hypervisor proper: classified by its own facts.
@@ -193,7 +193,7 @@ impl fmt::Display for Role {
 }
 
 /// Whether a product is still developed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Still developed or sold.

@@ -92,11 +92,7 @@ fn assumptions_json(c: &Classification<'_>, assumptions: &[Assumption]) -> Vec<V
     assumptions
         .iter()
         .map(|a| {
-            let was = d
-                .configuration
-                .and_then(|cf| cf.traits.get(&a.trait_id))
-                .or_else(|| d.product.traits.get(&a.trait_id))
-                .map_or(crate::model::UNKNOWN, |f| f.value.as_str());
+            let was = c.catalog_value(&a.trait_id);
             json!({ "product": d.product.id, "trait": a.trait_id, "value": a.value, "was": was })
         })
         .collect()

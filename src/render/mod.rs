@@ -192,16 +192,15 @@ pub fn source_refs(ids: &[&str]) -> String {
 
 /// For each assumption: `trait=value (catalog: old)`, from the product whose facts decide.
 pub fn assumption_labels(c: &Classification<'_>, assumptions: &[Assumption]) -> Vec<String> {
-    let d = c.decider();
     assumptions
         .iter()
         .map(|a| {
-            let was = d
-                .configuration
-                .and_then(|cf| cf.traits.get(&a.trait_id))
-                .or_else(|| d.product.traits.get(&a.trait_id))
-                .map_or(crate::model::UNKNOWN, |f| f.value.as_str());
-            format!("{}={} (the catalog says {was})", a.trait_id, a.value)
+            format!(
+                "{}={} (the catalog says {})",
+                a.trait_id,
+                a.value,
+                c.catalog_value(&a.trait_id)
+            )
         })
         .collect()
 }
