@@ -1,7 +1,7 @@
-//! Fuzz target: any text as a user catalog overlay on the built-in data,
-//! then (when it validates) classify, explain and render every product under
-//! every school. Loading must never panic, whatever the input; everything
-//! after a clean load must be total.
+//! Fuzz target: any text as a user catalog (over the built-in data or on its
+//! own) and as a criteria file, then (when it validates) classify, explain
+//! and render the products under every school. Loading must never panic,
+//! whatever the input; everything after a clean load must be total.
 
 #![no_main]
 
@@ -12,15 +12,22 @@ use hvkb::render::{json, text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(input) = std::str::from_utf8(data) else {
+    // The first byte picks the mode: with the built-in data under the input
+    // (realistic, slow), or the input alone (it must then define its own
+    // traits, criteria and schools; fast, so the fuzzer goes deeper).
+    let Some((&mode, rest)) = data.split_first() else {
         return;
     };
+    let Ok(input) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let builtin = mode % 2 == 1;
     // The same text as a catalog overlay and as a criteria file.
     for as_criteria in [false, true] {
         let loaded = if as_criteria {
-            load_texts(true, Vec::new(), Some(("fuzz.toml".into(), input.into())))
+            load_texts(builtin, Vec::new(), Some(("fuzz.toml".into(), input.into())))
         } else {
-            load_texts(true, vec![("fuzz.toml".into(), input.into())], None)
+            load_texts(builtin, vec![("fuzz.toml".into(), input.into())], None)
         };
         for d in &loaded.diagnostics {
             let _ = d.render(&loaded.files);
