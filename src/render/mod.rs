@@ -102,47 +102,59 @@ pub fn reason(c: &Classification<'_>) -> String {
     }
 }
 
-/// Groups change sets that reach the same verdict and differ only in the
-/// value of their last step into one line:
-/// "type1 if host_mode were hypervisor-only, microkernel or firmware (now general-purpose-os)".
+/// Groups change sets that reach the same verdict through the same traits
+/// into one line when together they are every combination of some values:
+/// "type2 if placement were late-launch or hosted and host_mode were
+/// general-purpose-os (now placement=bare-metal, host_mode=hypervisor-only)".
 pub fn change_lines(changes: &[Change]) -> Vec<String> {
-    let same_prefix = |a: &Change, b: &Change| {
-        a.verdict == b.verdict
-            && a.steps.len() == b.steps.len()
-            && a.steps.iter().zip(&b.steps).enumerate().all(|(i, (x, y))| {
-                x.trait_id == y.trait_id && (i + 1 == a.steps.len() || x.to == y.to)
-            })
-    };
-    let mut lines: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < changes.len() {
-        let c = &changes[i];
-        let mut j = i + 1;
-        while j < changes.len() && same_prefix(c, &changes[j]) {
-            j += 1;
+    let traits_of =
+        |c: &Change| -> Vec<String> { c.steps.iter().map(|s| s.trait_id.clone()).collect() };
+    let mut groups: Vec<(crate::model::Verdict, Vec<String>, Vec<&Change>)> = Vec::new();
+    for c in changes {
+        let key = traits_of(c);
+        match groups
+            .iter_mut()
+            .find(|(v, t, _)| *v == c.verdict && *t == key)
+        {
+            Some((_, _, members)) => members.push(c),
+            None => groups.push((c.verdict, key, vec![c])),
         }
-        let (last, prefix) = c.steps.split_last().expect("a change has a step");
-        let values: Vec<&str> = changes[i..j]
-            .iter()
-            .map(|x| x.steps[x.steps.len() - 1].to.as_str())
-            .collect();
-        let mut parts: Vec<String> = prefix
-            .iter()
-            .map(|s| format!("{} were {}", s.trait_id, s.to))
-            .collect();
-        parts.push(format!("{} were {}", last.trait_id, or_list(&values)));
-        let now: Vec<String> = c
+    }
+    let mut lines = Vec::new();
+    for (verdict, traits, members) in groups {
+        // The values each position takes, in first-seen order.
+        let mut values: Vec<Vec<&str>> = vec![Vec::new(); traits.len()];
+        for m in &members {
+            for (i, step) in m.steps.iter().enumerate() {
+                if !values[i].contains(&step.to.as_str()) {
+                    values[i].push(&step.to);
+                }
+            }
+        }
+        let combinations: usize = values.iter().map(Vec::len).product();
+        let now: Vec<String> = members[0]
             .steps
             .iter()
             .map(|s| format!("{}={}", s.trait_id, s.from))
             .collect();
-        lines.push(format!(
-            "{} if {} (now {})",
-            c.verdict,
-            and_list(&parts),
-            now.join(", ")
-        ));
-        i = j;
+        let now = now.join(", ");
+        if combinations == members.len() {
+            let parts: Vec<String> = traits
+                .iter()
+                .zip(&values)
+                .map(|(t, v)| format!("{t} were {}", or_list(v)))
+                .collect();
+            lines.push(format!("{verdict} if {} (now {now})", and_list(&parts)));
+        } else {
+            for m in members {
+                let parts: Vec<String> = m
+                    .steps
+                    .iter()
+                    .map(|s| format!("{} were {}", s.trait_id, s.to))
+                    .collect();
+                lines.push(format!("{verdict} if {} (now {now})", and_list(&parts)));
+            }
+        }
     }
     lines
 }

@@ -342,10 +342,13 @@ pub fn explain(
     let school = c.school;
     let mut out = String::new();
     let name = match c.configuration {
-        Some(cf) => format!("{} ({})", c.product.name, cf.name),
+        Some(cf) => format!("{}, configuration `{}`", c.product.name, cf.id),
         None => c.product.name.clone(),
     };
     let _ = writeln!(out, "{name}: {} (school: {})", c.verdict, school.id);
+    if let Some(cf) = c.configuration {
+        out.push_str(&wrap(&format!("{}: {}", cf.name, cf.description), ""));
+    }
     if let Some(b) = hypothetical_banner(c, assumptions) {
         out.push_str(&wrap(&b, ""));
     }
@@ -529,7 +532,7 @@ fn decisive_facts(c: &Classification<'_>) -> String {
 pub fn debate(d: &Debate<'_>, assumptions: &[Assumption]) -> String {
     let mut out = String::new();
     let name = match d.configuration {
-        Some(cf) => format!("{} ({})", d.product.name, cf.name),
+        Some(cf) => format!("{}, configuration `{}`", d.product.name, cf.id),
         None => d.product.name.clone(),
     };
     let verdict = if d.contested() {
