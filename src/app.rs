@@ -22,6 +22,17 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
         criteria: g.criteria.clone(),
         without_builtin: false,
     };
+    if let Command::Completions(args) = &cli.command {
+        let mut script = Vec::new();
+        clap_complete::generate(
+            args.shell,
+            &mut <Cli as clap::CommandFactory>::command(),
+            "hvkb",
+            &mut script,
+        );
+        out.write_all(&script).map_err(Error::Output)?;
+        return out.flush().map_err(Error::Output);
+    }
     if let Command::Check(args) = &cli.command {
         inputs.catalogs.extend(args.files.iter().cloned());
         let loaded = load::load(&inputs)?;
@@ -60,7 +71,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
         },
         Command::Debate(args) => debate(kb, args, g.format)?,
         Command::Classify(args) => classify(kb, school, args, g.format)?,
-        Command::Check(_) => unreachable!("handled above"),
+        Command::Check(_) | Command::Completions(_) => unreachable!("handled above"),
     };
     out.write_all(output.as_bytes()).map_err(Error::Output)?;
     out.flush().map_err(Error::Output)

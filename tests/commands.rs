@@ -306,3 +306,13 @@ fn a_bad_option_exits_2_with_a_short_usage() {
     );
     assert!(r.stderr.lines().count() < 10, "{}", r.stderr);
 }
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = hvkb(["completions", shell]).ok().to_string();
+        assert!(out.contains("hvkb"), "{shell}");
+        assert!(out.contains("explain"), "{shell}");
+    }
+    assert_eq!(hvkb(["completions", "tcsh"]).code, 2);
+}
