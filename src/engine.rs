@@ -525,3 +525,121 @@ mod tests {
         assert_eq!(p, vec![vec!["a", "x"], vec!["b", "x"]]);
     }
 }
+
+#[cfg(test)]
+mod knowledge_tests {
+    use super::*;
+    use crate::load::load_texts;
+
+    /// A knowledge base of one trait, one criterion covering every lean,
+    /// one school, and one product per value.
+    fn kb() -> Knowledge {
+        let mut text = String::from(
+            r#"
+[[source]]
+id = "s"
+title = "t"
+publisher = "p"
+
+[[trait]]
+id = "kind"
+question = "q"
+values = [
+  { id = "one", meaning = "m" },
+  { id = "two", meaning = "m" },
+  { id = "emu", meaning = "m" },
+  { id = "none", meaning = "m" },
+]
+
+[[criterion]]
+id = "c"
+trait = "kind"
+title = "t"
+rationale = "r"
+sources = ["s"]
+type1 = ["one"]
+type2 = ["two"]
+not-a-hypervisor = ["emu"]
+none = ["none"]
+
+[[school]]
+id = "only"
+name = "Only"
+summary = "s"
+decisive = ["c"]
+combine = "all-agree"
+sources = ["s"]
+"#,
+        );
+        for v in ["one", "two", "emu", "none", "unknown"] {
+            text.push_str(&format!(
+                "\n[[product]]\nid = \"p-{v}\"\nname = \"P {v}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"{v}\", sources = [\"s\"], note = \"n\" }}\n"
+            ));
+        }
+        text.push_str("\n[[product]]\nid = \"front\"\nname = \"Front\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"vmm\"\nbackend = \"p-two\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"s\"]\n");
+        let loaded = load_texts(false, vec![("kb.toml".into(), text)], None);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        loaded.knowledge
+    }
+
+    fn verdict(kb: &Knowledge, id: &str) -> Verdict {
+        classify(kb, kb.product(id).unwrap(), None, &kb.schools[0], &[]).verdict
+    }
+
+    #[test]
+    fn each_lean_gives_its_verdict() {
+        let kb = kb();
+        assert_eq!(verdict(&kb, "p-one"), Verdict::Type1);
+        assert_eq!(verdict(&kb, "p-two"), Verdict::Type2);
+        assert_eq!(verdict(&kb, "p-emu"), Verdict::NotAHypervisor);
+        assert_eq!(verdict(&kb, "p-none"), Verdict::Neither);
+        assert_eq!(verdict(&kb, "p-unknown"), Verdict::Undetermined);
+    }
+
+    #[test]
+    fn a_delegating_product_takes_its_backends_verdict() {
+        let kb = kb();
+        let c = classify(&kb, kb.product("front").unwrap(), None, &kb.schools[0], &[]);
+        assert_eq!(c.verdict, Verdict::Type2);
+        assert!(c.readings.is_empty());
+        assert_eq!(c.decider().product.id, "p-two");
+    }
+
+    #[test]
+    fn assumptions_override_facts_at_the_end_of_the_chain() {
+        let kb = kb();
+        let assume = [Assumption {
+            trait_id: "kind".into(),
+            value: "one".into(),
+        }];
+        let c = classify(
+            &kb,
+            kb.product("front").unwrap(),
+            None,
+            &kb.schools[0],
+            &assume,
+        );
+        assert_eq!(c.verdict, Verdict::Type1);
+        assert_eq!(c.decider().readings[0].origin, Origin::Assumed);
+        assert_eq!(c.catalog_value("kind"), "two");
+    }
+
+    #[test]
+    fn changes_list_every_other_reachable_verdict_by_one_change() {
+        let kb = kb();
+        let c = classify(&kb, kb.product("p-one").unwrap(), None, &kb.schools[0], &[]);
+        let verdicts: Vec<Verdict> = changes(&kb, &c).iter().map(|c| c.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Verdict::Type2, Verdict::Neither, Verdict::NotAHypervisor]
+        );
+        let c = classify(
+            &kb,
+            kb.product("p-unknown").unwrap(),
+            None,
+            &kb.schools[0],
+            &[],
+        );
+        assert_eq!(changes(&kb, &c).len(), 4, "every known value settles it");
+    }
+}

@@ -324,3 +324,93 @@ impl Merger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+
+    const PRODUCT: &str = r#"
+[[product]]
+id = "kvm"
+name = "Replaced"
+vendor = "V"
+first_release = 2020
+license = "MIT"
+status = "active"
+role = "vmm"
+backend = "xen"
+architectures = ["x86-64"]
+description = "d"
+sources = ["kvm-api"]
+"#;
+
+    fn errors(l: &Loaded) -> Vec<String> {
+        l.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn the_built_in_data_loads_without_problems() {
+        let l = load_texts(true, Vec::new(), None);
+        assert!(l.diagnostics.is_empty(), "{:?}", errors(&l));
+        assert!(l.knowledge.products.len() >= 35);
+    }
+
+    #[test]
+    fn an_overlay_replaces_a_product_with_the_same_id_and_keeps_the_rest() {
+        let base = load_texts(true, Vec::new(), None).knowledge.products.len();
+        let l = load_texts(true, vec![("o.toml".into(), PRODUCT.into())], None);
+        assert!(errors(&l).is_empty(), "{:?}", errors(&l));
+        assert_eq!(l.knowledge.products.len(), base);
+        assert_eq!(l.knowledge.product("kvm").unwrap().name, "Replaced");
+    }
+
+    #[test]
+    fn a_later_overlay_wins_over_an_earlier_one() {
+        let second = PRODUCT.replace("Replaced", "Second");
+        let l = load_texts(
+            true,
+            vec![("a.toml".into(), PRODUCT.into()), ("b.toml".into(), second)],
+            None,
+        );
+        assert_eq!(l.knowledge.product("kvm").unwrap().name, "Second");
+    }
+
+    #[test]
+    fn the_same_id_twice_in_one_file_is_an_error() {
+        let twice = format!("{PRODUCT}\n{PRODUCT}");
+        let l = load_texts(true, vec![("t.toml".into(), twice)], None);
+        assert_eq!(errors(&l), ["duplicate product id `kvm`"]);
+    }
+
+    #[test]
+    fn a_criteria_file_replaces_every_criterion_and_school() {
+        let criteria = r#"
+[[criterion]]
+id = "only"
+trait = "placement"
+title = "t"
+rationale = "r"
+sources = ["kvm-api"]
+type1 = ["bare-metal", "os-kernel", "firmware"]
+type2 = ["late-launch", "hosted"]
+
+[[school]]
+id = "one"
+name = "One"
+summary = "s"
+decisive = ["only"]
+combine = "majority"
+sources = ["kvm-api"]
+"#;
+        let l = load_texts(true, Vec::new(), Some(("c.toml".into(), criteria.into())));
+        assert!(errors(&l).is_empty(), "{:?}", errors(&l));
+        let ids: Vec<&str> = l.knowledge.criteria.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["only"]);
+        assert_eq!(l.knowledge.schools.len(), 1);
+    }
+}
