@@ -105,16 +105,6 @@ impl Verdict {
             Verdict::Undetermined => "undetermined",
         }
     }
-
-    /// The verdict a single lean stands for, if any.
-    pub fn from_lean(lean: Lean) -> Option<Verdict> {
-        match lean {
-            Lean::Type1 => Some(Verdict::Type1),
-            Lean::Type2 => Some(Verdict::Type2),
-            Lean::NotAHypervisor => Some(Verdict::NotAHypervisor),
-            Lean::None => None,
-        }
-    }
 }
 
 impl fmt::Display for Verdict {
@@ -576,16 +566,5 @@ impl Knowledge {
             names.extend(p.aliases.iter().map(|a| a.id.as_str()));
         }
         names
-    }
-
-    /// The trait ids the criteria of a school read, in order, without repeats.
-    pub fn decisive_traits(&self, school: &School) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for c in school.decisive.iter().filter_map(|r| self.criterion(&r.id)) {
-            if !out.contains(&c.trait_id()) {
-                out.push(c.trait_id());
-            }
-        }
-        out
     }
 }

@@ -7,7 +7,6 @@
 pub mod json;
 pub mod text;
 
-use crate::diagnostic::ticked_list;
 use crate::engine::{Assumption, Change, Classification, Reading};
 use crate::model::{Knowledge, Lean, Verdict};
 
@@ -195,11 +194,6 @@ pub fn cited_sources<'k>(kb: &'k Knowledge, c: &Classification<'k>) -> Vec<&'k s
         cur = k.backend.as_deref();
     }
     out
-}
-
-/// "`a`, `b` and `c`" for source ids.
-pub fn source_refs(ids: &[&str]) -> String {
-    ticked_list(ids)
 }
 
 /// For each assumption: `trait=value (catalog: old)`, from the product whose facts decide.
