@@ -12,7 +12,7 @@ use crate::engine::{self, Assumption, Classification};
 use crate::error::Error;
 use crate::load::{self, Inputs, Loaded};
 use crate::model::{Configuration, Fact, Knowledge, Product, Role, School, Status, UNKNOWN};
-use crate::render::{json, text};
+use crate::render::{json, text, text_debate};
 
 /// Runs the command, writing its output to `out` and warnings to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
@@ -63,7 +63,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
         Command::Explain(args) => explain(kb, school, args, g.format)?,
         Command::Schools => match g.format {
             Format::Json => json::schools(kb),
-            _ => text::schools(kb),
+            _ => text_debate::schools(kb),
         },
         Command::Sources => match g.format {
             Format::Json => json::sources(kb),
@@ -332,7 +332,7 @@ fn debate(kb: &Knowledge, args: &DebateArgs, format: Format) -> Result<String, E
             let d = Debate::new(kb, product, config, &assumptions);
             Ok(match format {
                 Format::Json => json::debate(&d, &assumptions),
-                _ => text::debate(&d, &assumptions),
+                _ => text_debate::debate(&d, &assumptions),
             })
         }
         None => {
@@ -345,7 +345,7 @@ fn debate(kb: &Knowledge, args: &DebateArgs, format: Format) -> Result<String, E
             all.sort_by_key(|d| !d.contested());
             Ok(match format {
                 Format::Json => json::matrix(&all, &assumptions),
-                _ => text::matrix(kb, &all, &assumptions),
+                _ => text_debate::matrix(kb, &all, &assumptions),
             })
         }
     }

@@ -7,7 +7,7 @@ use hvkb::debate::Debate;
 use hvkb::diagnostic::Severity;
 use hvkb::engine::{changes, classify};
 use hvkb::load::load_texts;
-use hvkb::render::{json, text};
+use hvkb::render::{json, text, text_debate};
 
 /// Loads `text` as a catalog overlay without the built-in data (fast), and
 /// renders every diagnostic.
@@ -127,7 +127,7 @@ proptest! {
                 prop_assert!(ch.iter().all(|c| c.verdict != a.verdict));
                 prop_assert_eq!(text::explain(kb, &a, &ch, &[], &[]), text::explain(kb, &b, &changes(kb, &b), &[], &[]));
                 let _ = json::explain(kb, &a, &ch, &[], &[]);
-                let _ = text::debate(&Debate::new(kb, p, None, &[]), &[]);
+                let _ = text_debate::debate(&Debate::new(kb, p, None, &[]), &[]);
             }
         }
     }

@@ -8,7 +8,7 @@
 use hvkb::debate::Debate;
 use hvkb::engine::{changes, classify};
 use hvkb::load::load_texts;
-use hvkb::render::{json, text};
+use hvkb::render::{json, text, text_debate};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
         }
         for p in kb.products.iter().filter(|p| p.loc.file.0 == fuzzed) {
             let d = Debate::new(kb, p, None, &[]);
-            let _ = text::debate(&d, &[]);
+            let _ = text_debate::debate(&d, &[]);
             let _ = json::debate(&d, &[]);
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod json;
 pub mod text;
+pub mod text_debate;
 
 use crate::engine::{Assumption, Change, Classification, Reading};
 use crate::model::{Knowledge, Lean, Verdict};
