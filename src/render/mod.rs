@@ -103,13 +103,14 @@ pub fn reason(c: &Classification<'_>) -> String {
 }
 
 /// Groups change sets that reach the same verdict through the same traits
-/// into one line when together they are every combination of some values:
-/// "type2 if placement were late-launch or hosted and host_mode were
-/// general-purpose-os (now placement=bare-metal, host_mode=hypervisor-only)".
+/// into as few lines as possible, each line standing for every combination
+/// of its values: "type2 if placement were late-launch or hosted and
+/// host_mode were general-purpose-os (now placement=bare-metal, ...)".
 pub fn change_lines(changes: &[Change]) -> Vec<String> {
-    let traits_of =
-        |c: &Change| -> Vec<String> { c.steps.iter().map(|s| s.trait_id.clone()).collect() };
-    let mut groups: Vec<(crate::model::Verdict, Vec<String>, Vec<&Change>)> = Vec::new();
+    fn traits_of(c: &Change) -> Vec<&str> {
+        c.steps.iter().map(|s| s.trait_id.as_str()).collect()
+    }
+    let mut groups: Vec<(crate::model::Verdict, Vec<&str>, Vec<&Change>)> = Vec::new();
     for c in changes {
         let key = traits_of(c);
         match groups
@@ -122,38 +123,46 @@ pub fn change_lines(changes: &[Change]) -> Vec<String> {
     }
     let mut lines = Vec::new();
     for (verdict, traits, members) in groups {
-        // The values each position takes, in first-seen order.
-        let mut values: Vec<Vec<&str>> = vec![Vec::new(); traits.len()];
-        for m in &members {
-            for (i, step) in m.steps.iter().enumerate() {
-                if !values[i].contains(&step.to.as_str()) {
-                    values[i].push(&step.to);
+        // Each change is a box of one value per trait. Two boxes that differ
+        // in one position only merge (the union is still every combination);
+        // merging until nothing merges leaves few boxes that cover exactly
+        // the changes found.
+        let mut boxes: Vec<Vec<Vec<&str>>> = members
+            .iter()
+            .map(|m| m.steps.iter().map(|s| vec![s.to.as_str()]).collect())
+            .collect();
+        'merge: loop {
+            for i in 0..boxes.len() {
+                for j in i + 1..boxes.len() {
+                    let differ: Vec<usize> = (0..traits.len())
+                        .filter(|&k| boxes[i][k] != boxes[j][k])
+                        .collect();
+                    if let [k] = differ[..] {
+                        let extra = boxes.remove(j);
+                        for v in &extra[k] {
+                            if !boxes[i][k].contains(v) {
+                                boxes[i][k].push(v);
+                            }
+                        }
+                        continue 'merge;
+                    }
                 }
             }
+            break;
         }
-        let combinations: usize = values.iter().map(Vec::len).product();
         let now: Vec<String> = members[0]
             .steps
             .iter()
             .map(|s| format!("{}={}", s.trait_id, s.from))
             .collect();
         let now = now.join(", ");
-        if combinations == members.len() {
+        for b in boxes {
             let parts: Vec<String> = traits
                 .iter()
-                .zip(&values)
+                .zip(&b)
                 .map(|(t, v)| format!("{t} were {}", or_list(v)))
                 .collect();
             lines.push(format!("{verdict} if {} (now {now})", and_list(&parts)));
-        } else {
-            for m in members {
-                let parts: Vec<String> = m
-                    .steps
-                    .iter()
-                    .map(|s| format!("{} were {}", s.trait_id, s.to))
-                    .collect();
-                lines.push(format!("{verdict} if {} (now {now})", and_list(&parts)));
-            }
         }
     }
     lines
@@ -267,4 +276,46 @@ pub fn citations(kb: &Knowledge) -> std::collections::BTreeMap<&str, Citers<'_>>
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Step;
+    use crate::model::Verdict;
+
+    fn change(verdict: Verdict, steps: &[(&str, &str, &str)]) -> Change {
+        Change {
+            product: "p".into(),
+            verdict,
+            steps: steps
+                .iter()
+                .map(|(t, from, to)| Step {
+                    trait_id: (*t).into(),
+                    from: (*from).into(),
+                    to: (*to).into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn change_lines_merge_every_combination_into_one_line() {
+        let n = Verdict::Neither;
+        let changes = [
+            change(n, &[("a", "x", "1"), ("b", "y", "3")]),
+            change(n, &[("a", "x", "2"), ("b", "y", "3")]),
+            change(n, &[("a", "x", "9"), ("b", "y", "7")]),
+            change(Verdict::Type1, &[("a", "x", "1")]),
+            change(Verdict::Type1, &[("a", "x", "2")]),
+        ];
+        assert_eq!(
+            change_lines(&changes),
+            [
+                "neither if a were 1 or 2 and b were 3 (now a=x, b=y)",
+                "neither if a were 9 and b were 7 (now a=x, b=y)",
+                "type1 if a were 1 or 2 (now a=x)",
+            ]
+        );
+    }
 }
