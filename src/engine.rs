@@ -573,10 +573,10 @@ sources = ["s"]
         );
         for v in ["one", "two", "emu", "none", "unknown"] {
             text.push_str(&format!(
-                "\n[[product]]\nid = \"p-{v}\"\nname = \"P {v}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"{v}\", sources = [\"s\"], note = \"n\" }}\n"
+                "\n[[product]]\nid = \"p-{v}\"\nname = \"P {v}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"{v}\", sources = [\"s\"], note = \"n\" }}\n"
             ));
         }
-        text.push_str("\n[[product]]\nid = \"front\"\nname = \"Front\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"vmm\"\nbackend = \"p-two\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"s\"]\n");
+        text.push_str("\n[[product]]\nid = \"front\"\nname = \"Front\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"vmm\"\nbackend = \"p-two\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n");
         let loaded = load_texts(false, vec![("kb.toml".into(), text)], None);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         loaded.knowledge

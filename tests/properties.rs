@@ -65,7 +65,7 @@ fn product() -> impl Strategy<Value = String> {
     )
         .prop_map(|(n, role, backend, traits, with_year)| {
             let mut s = format!(
-                "[[product]]\nid = \"p{n}\"\nname = \"P {n}\"\nvendor = \"V\"\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"{role}\"\narchitectures = [\"x86-64\"]\ndescription = \"d\"\nsources = [\"kvm-api\"]\n"
+                "[[product]]\nid = \"p{n}\"\nname = \"P {n}\"\nvendor = \"V\"\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"{role}\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"kvm-api\"]\n"
             );
             if with_year {
                 s.push_str("first_release = 2020\n");

@@ -93,7 +93,7 @@ fn a_schema_error_names_the_file_line_and_column_and_exits_2() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("bad.toml:25:"), "{}", r.stderr);
+    assert!(r.stderr.contains("bad.toml:26:"), "{}", r.stderr);
     assert!(r.stderr.contains("the data has 3 problems"), "{}", r.stderr);
 }
 

@@ -341,6 +341,7 @@ status = "active"
 role = "vmm"
 backend = "xen"
 architectures = ["x86-64"]
+homepage = "https://example.org/"
 description = "d"
 sources = ["kvm-api"]
 "#;

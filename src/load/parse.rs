@@ -446,7 +446,7 @@ fn product(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Product> {
         .string(cx, "backend", false)
         .map(|(id, loc)| Ref { id, loc });
     let architectures = t.strings(cx, "architectures", true);
-    let homepage = t.string(cx, "homepage", false).map(|(h, _)| h);
+    let homepage = t.string(cx, "homepage", true).map(|(h, _)| h);
     let description = t.text(cx, "description");
     let sources = refs(cx, &t, "sources", true);
     let traits = facts(cx, &t);
