@@ -120,10 +120,9 @@ impl<'k> Classification<'k> {
     /// decide (its configuration's value first), ignoring assumptions.
     pub fn catalog_value(&self, trait_id: &str) -> &'k str {
         let d = self.decider();
-        d.configuration
-            .and_then(|cf| cf.traits.get(trait_id))
-            .or_else(|| d.product.traits.get(trait_id))
-            .map_or(UNKNOWN, |f| f.value.as_str())
+        d.product
+            .fact_in(d.configuration, trait_id)
+            .map_or(UNKNOWN, |(f, _)| f.value.as_str())
     }
 
     /// The decisive readings whose value is unknown.
@@ -188,11 +187,9 @@ fn classify_at<'k>(
     assumptions: &[Assumption],
     depth: usize,
 ) -> Classification<'k> {
-    let role = configuration.and_then(|c| c.role).unwrap_or(product.role);
-    let backend_ref = configuration
-        .and_then(|c| c.backend.as_ref())
-        .or(product.backend.as_ref());
-    if let Some((backend, backend_config)) = backend_ref
+    let role = product.role_in(configuration);
+    if let Some((backend, backend_config)) = product
+        .backend_in(configuration)
         .filter(|_| role.delegates() && depth < MAX_CHAIN)
         .and_then(|b| kb.backend(&b.id))
     {
@@ -257,25 +254,20 @@ fn read<'k>(
         .map(|(criterion, decisive)| {
             let t = criterion.trait_id();
             let assumed = assumptions.iter().rev().find(|a| a.trait_id == t);
-            let configured = configuration.and_then(|c| c.traits.get(t));
-            let (value, sources, note, origin) = if let Some(a) = assumed {
-                (a.value.clone(), &[][..], None, Origin::Assumed)
-            } else if let Some(f) = configured {
-                (
+            let (value, sources, note, origin) = match (assumed, product.fact_in(configuration, t))
+            {
+                (Some(a), _) => (a.value.clone(), &[][..], None, Origin::Assumed),
+                (None, Some((f, configured))) => (
                     f.value.clone(),
                     &f.sources[..],
                     f.note.as_deref(),
-                    Origin::Configuration,
-                )
-            } else if let Some(f) = product.traits.get(t) {
-                (
-                    f.value.clone(),
-                    &f.sources[..],
-                    f.note.as_deref(),
-                    Origin::Product,
-                )
-            } else {
-                (UNKNOWN.to_string(), &[][..], None, Origin::Missing)
+                    if configured {
+                        Origin::Configuration
+                    } else {
+                        Origin::Product
+                    },
+                ),
+                (None, None) => (UNKNOWN.to_string(), &[][..], None, Origin::Missing),
             };
             Reading {
                 criterion,

@@ -491,6 +491,31 @@ impl Product {
             .iter()
             .find(|c| c.id.eq_ignore_ascii_case(id))
     }
+
+    /// The role in a configuration: the configuration's own, else the product's.
+    pub fn role_in(&self, configuration: Option<&Configuration>) -> Role {
+        configuration.and_then(|c| c.role).unwrap_or(self.role)
+    }
+
+    /// The backend in a configuration: the configuration's own, else the product's.
+    pub fn backend_in<'a>(&'a self, configuration: Option<&'a Configuration>) -> Option<&'a Ref> {
+        configuration
+            .and_then(|c| c.backend.as_ref())
+            .or(self.backend.as_ref())
+    }
+
+    /// A trait's fact in a configuration, and whether the configuration
+    /// (rather than the product) gives it.
+    pub fn fact_in<'a>(
+        &'a self,
+        configuration: Option<&'a Configuration>,
+        trait_id: &str,
+    ) -> Option<(&'a Fact, bool)> {
+        match configuration.and_then(|c| c.traits.get(trait_id)) {
+            Some(f) => Some((f, true)),
+            None => self.traits.get(trait_id).map(|f| (f, false)),
+        }
+    }
 }
 
 /// Everything loaded and validated: the input of the engine.

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, Loc, did_you_mean, ticked_list};
-use crate::model::{Fact, Knowledge, Lean, Product, Ref, UNKNOWN};
+use crate::model::{Configuration, Fact, Knowledge, Lean, Product, Ref, UNKNOWN};
 
 /// Every problem in the merged data (errors and warnings).
 pub fn validate(kb: &Knowledge) -> Vec<Diagnostic> {
@@ -171,7 +171,7 @@ impl<'k> Validator<'k> {
             self.facts(p, &p.traits, "");
             self.backend(p, p.role, p.backend.as_ref(), &p.loc, "");
             if !p.role.delegates() {
-                self.complete(p, &p.traits, &read);
+                self.complete(p, None, &read, "");
             }
             let mut seen = BTreeSet::new();
             for c in &p.configurations {
@@ -197,13 +197,10 @@ impl<'k> Validator<'k> {
                     );
                 }
                 self.facts(p, &c.traits, &ctx);
-                let role = c.role.unwrap_or(p.role);
-                let backend = c.backend.as_ref().or(p.backend.as_ref());
-                self.backend(p, role, backend, &c.loc, &ctx);
+                let role = p.role_in(Some(c));
+                self.backend(p, role, p.backend_in(Some(c)), &c.loc, &ctx);
                 if !role.delegates() {
-                    let mut merged = p.traits.clone();
-                    merged.extend(c.traits.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    self.complete_at(p, &merged, &read, &c.loc, &ctx);
+                    self.complete(p, Some(c), &read, &ctx);
                 }
             }
         }
@@ -366,22 +363,20 @@ impl<'k> Validator<'k> {
         }
     }
 
-    fn complete(&mut self, p: &Product, facts: &BTreeMap<String, Fact>, read: &[(&str, &str)]) {
-        self.complete_at(p, facts, read, &p.loc, "");
-    }
-
-    fn complete_at(
+    /// Every trait the criteria read must have a value (in the configuration
+    /// or the product), or an explicit `unknown`.
+    fn complete(
         &mut self,
         p: &Product,
-        facts: &BTreeMap<String, Fact>,
+        configuration: Option<&Configuration>,
         read: &[(&str, &str)],
-        loc: &Loc,
         ctx: &str,
     ) {
+        let loc = configuration.map_or(&p.loc, |c| &c.loc);
         let mut missing: Vec<&str> = Vec::new();
         let mut by: Vec<&str> = Vec::new();
         for (trait_id, criterion) in read {
-            if !facts.contains_key(*trait_id) && !missing.contains(trait_id) {
+            if p.fact_in(configuration, trait_id).is_none() && !missing.contains(trait_id) {
                 missing.push(trait_id);
                 by.push(criterion);
             }
@@ -425,10 +420,7 @@ impl<'k> Validator<'k> {
                                 .chain(std::iter::once(&key))
                                 .map(|(id, c)| c.map_or(id.to_string(), |c| format!("{id}@{c}")))
                                 .collect();
-                            let here = config
-                                .and_then(|c| c.backend.as_ref())
-                                .or(p.backend.as_ref())
-                                .map_or(&p.loc, |b| &b.loc);
+                            let here = p.backend_in(config).map_or(&p.loc, |b| &b.loc);
                             self.error(
                                 here,
                                 format!("backends form a cycle: {}", chain.join(" -> ")),
@@ -439,12 +431,9 @@ impl<'k> Validator<'k> {
                     }
                     seen.push(key);
                     let (product, configuration) = cur;
-                    let role = configuration.and_then(|c| c.role).unwrap_or(product.role);
-                    let backend = configuration
-                        .and_then(|c| c.backend.as_ref())
-                        .or(product.backend.as_ref());
-                    match backend
-                        .filter(|_| role.delegates())
+                    match product
+                        .backend_in(configuration)
+                        .filter(|_| product.role_in(configuration).delegates())
                         .and_then(|b| kb.backend(&b.id))
                     {
                         Some(next) => cur = next,
