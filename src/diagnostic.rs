@@ -223,6 +223,13 @@ pub fn did_you_mean<'a>(
         .map(|c| format!("did you mean `{c}`?"))
 }
 
+/// A hint for an unknown name: "did you mean `x`?" for a close one, else
+/// "the {what} are `a`, `b` and `c`".
+pub fn did_you_mean_or_list(name: &str, candidates: &[&str], what: &str) -> String {
+    did_you_mean(name, candidates.iter().copied())
+        .unwrap_or_else(|| format!("the {what} are {}", ticked_list(candidates)))
+}
+
 /// Joins names as `` `a`, `b` and `c` ``.
 pub fn ticked_list<S: AsRef<str>>(items: &[S]) -> String {
     let ticked: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{Diagnostic, Loc, did_you_mean, ticked_list};
+use crate::diagnostic::{Diagnostic, Loc, did_you_mean, did_you_mean_or_list, ticked_list};
 use crate::model::{Configuration, Fact, Knowledge, Lean, Product, Ref, UNKNOWN};
 
 /// Every problem in the merged data (errors and warnings).
@@ -130,12 +130,8 @@ impl<'k> Validator<'k> {
             let mut seen = BTreeSet::new();
             for r in &s.decisive {
                 if kb.criterion(&r.id).is_none() {
-                    let help = did_you_mean(&r.id, kb.criteria.iter().map(|c| c.id.as_str()))
-                        .unwrap_or_else(|| {
-                            let ids: Vec<&str> =
-                                kb.criteria.iter().map(|c| c.id.as_str()).collect();
-                            format!("the criteria are {}", ticked_list(&ids))
-                        });
+                    let ids: Vec<&str> = kb.criteria.iter().map(|c| c.id.as_str()).collect();
+                    let help = did_you_mean_or_list(&r.id, &ids, "criteria");
                     self.error(
                         &r.loc,
                         format!("school `{}` names unknown criterion `{}`", s.id, r.id),
@@ -249,11 +245,8 @@ impl<'k> Validator<'k> {
                 &format!("trait `{trait_id}` of product `{}`{ctx}", p.id),
             );
             let Some(t) = kb.trait_def(trait_id) else {
-                let help = did_you_mean(trait_id, kb.traits.iter().map(|t| t.id.as_str()))
-                    .unwrap_or_else(|| {
-                        let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
-                        format!("the traits are {}", ticked_list(&ids))
-                    });
+                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+                let help = did_you_mean_or_list(trait_id, &ids, "traits");
                 self.error(
                     &f.key_loc,
                     format!("product `{}`{ctx} has unknown trait `{trait_id}`", p.id),

@@ -11,7 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, did_you_mean, ticked_list};
+use crate::diagnostic::{Diagnostic, FileId, Loc, did_you_mean_or_list};
 
 /// Where diagnostics go while one file is read.
 pub struct Cx<'d> {
@@ -92,9 +92,7 @@ impl<'t, 'i> Table<'t, 'i> {
         for (k, _) in self.map.iter() {
             let key: &str = k.get_ref().as_ref();
             if !allowed.contains(&key) {
-                let help = did_you_mean(key, allowed.iter().copied()).unwrap_or_else(|| {
-                    format!("the keys allowed here are {}", ticked_list(allowed))
-                });
+                let help = did_you_mean_or_list(key, allowed, "keys allowed here");
                 cx.error(k.span(), format!("unknown key `{key}` in {}", self.what))
                     .help = Some(help);
             }
