@@ -22,14 +22,45 @@ use crate::error::{Error, FileProblem};
 use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef};
 
 /// The built-in data files, compiled into the binary so hvkb runs from any directory.
-pub const BUILTIN: [(&str, &str); 4] = [
+pub const BUILTIN: [(&str, &str); 11] = [
     ("data/sources.toml", include_str!("../../data/sources.toml")),
     ("data/traits.toml", include_str!("../../data/traits.toml")),
     (
         "data/criteria.toml",
         include_str!("../../data/criteria.toml"),
     ),
-    ("data/catalog.toml", include_str!("../../data/catalog.toml")),
+    (
+        "data/catalog/apple.toml",
+        include_str!("../../data/catalog/apple.toml"),
+    ),
+    (
+        "data/catalog/bsd.toml",
+        include_str!("../../data/catalog/bsd.toml"),
+    ),
+    (
+        "data/catalog/embedded.toml",
+        include_str!("../../data/catalog/embedded.toml"),
+    ),
+    (
+        "data/catalog/ibm.toml",
+        include_str!("../../data/catalog/ibm.toml"),
+    ),
+    (
+        "data/catalog/linux.toml",
+        include_str!("../../data/catalog/linux.toml"),
+    ),
+    (
+        "data/catalog/microsoft.toml",
+        include_str!("../../data/catalog/microsoft.toml"),
+    ),
+    (
+        "data/catalog/vmware.toml",
+        include_str!("../../data/catalog/vmware.toml"),
+    ),
+    (
+        "data/catalog/xen.toml",
+        include_str!("../../data/catalog/xen.toml"),
+    ),
 ];
 
 /// The largest data file hvkb reads.
