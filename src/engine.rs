@@ -530,8 +530,11 @@ mod knowledge_tests {
             r#"
 [[source]]
 id = "s"
+kind = "report"
 title = "t"
 publisher = "p"
+number = "1"
+year = 2020
 
 [[trait]]
 id = "kind"

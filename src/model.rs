@@ -211,42 +211,212 @@ impl Status {
     }
 }
 
-/// A document facts are taken from.
-#[derive(Clone, Debug)]
+/// What kind of work a source is; each kind has the fields a reader needs
+/// to find it (see the README, "How sources are chosen and recorded").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A paper in a journal or proceedings.
+    Paper,
+    /// A book.
+    Book,
+    /// A chapter in an edited book.
+    Chapter,
+    /// A thesis.
+    Thesis,
+    /// A technical report or white paper with a number.
+    Report,
+    /// A standard or specification with a number.
+    Standard,
+    /// Vendor or project documentation, manual pages.
+    Docs,
+    /// A news or magazine article, a press release.
+    Article,
+    /// A blog post.
+    Blog,
+    /// A wiki article.
+    Wiki,
+    /// A forum or question-and-answer thread.
+    Forum,
+    /// A file or tree in a project's own repository.
+    Code,
+    /// A commit in a project's own repository.
+    Commit,
+    /// A message in a mailing-list archive.
+    MailingList,
+    /// A conference talk or its slides.
+    Talk,
+}
+
+impl SourceKind {
+    /// Every kind, in the order the README lists them.
+    pub const ALL: [SourceKind; 15] = [
+        SourceKind::Paper,
+        SourceKind::Book,
+        SourceKind::Chapter,
+        SourceKind::Thesis,
+        SourceKind::Report,
+        SourceKind::Standard,
+        SourceKind::Docs,
+        SourceKind::Article,
+        SourceKind::Blog,
+        SourceKind::Wiki,
+        SourceKind::Forum,
+        SourceKind::Code,
+        SourceKind::Commit,
+        SourceKind::MailingList,
+        SourceKind::Talk,
+    ];
+
+    /// The spelling used in data files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Paper => "paper",
+            SourceKind::Book => "book",
+            SourceKind::Chapter => "chapter",
+            SourceKind::Thesis => "thesis",
+            SourceKind::Report => "report",
+            SourceKind::Standard => "standard",
+            SourceKind::Docs => "docs",
+            SourceKind::Article => "article",
+            SourceKind::Blog => "blog",
+            SourceKind::Wiki => "wiki",
+            SourceKind::Forum => "forum",
+            SourceKind::Code => "code",
+            SourceKind::Commit => "commit",
+            SourceKind::MailingList => "mailing-list",
+            SourceKind::Talk => "talk",
+        }
+    }
+
+    /// Parses a spelling from a data file.
+    pub fn parse(s: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A work facts are taken from, with the fields a reader needs to find it.
+#[derive(Clone, Debug, Serialize)]
 pub struct Source {
-    /// Stable id, cited by facts (`goldberg-1973`).
+    /// Stable id, cited by facts.
     pub id: String,
-    /// Title of the document.
+    /// What kind of work it is.
+    pub kind: SourceKind,
+    /// Title of the work.
     pub title: String,
-    /// Author(s), when known.
-    pub author: Option<String>,
-    /// Publisher or site, when known.
-    pub publisher: Option<String>,
-    /// Year of publication, when known.
+    /// Authors: people as `Family, Given`, organisations without a comma.
+    pub authors: Vec<String>,
+    /// Year of publication, or of retrieval for undated pages.
     pub year: Option<i64>,
-    /// Where to read it, when there is an address.
+    /// A finer date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The journal, proceedings, book (for a chapter) or event (for a talk).
+    pub venue: Option<String>,
+    /// Volume of the journal or series.
+    pub volume: Option<String>,
+    /// Issue number.
+    pub issue: Option<String>,
+    /// Page range.
+    pub pages: Option<String>,
+    /// Digital Object Identifier, bare (`10.1145/361011.361073`).
+    pub doi: Option<String>,
+    /// Who publishes it.
+    pub publisher: Option<String>,
+    /// Edition of a book.
+    pub edition: Option<String>,
+    /// ISBN of a book or of the book a chapter is in.
+    pub isbn: Option<String>,
+    /// The part of the work cited (section, chapter).
+    pub section: Option<String>,
+    /// The university or institution of a thesis or report.
+    pub institution: Option<String>,
+    /// Report, accession or standard number.
+    pub number: Option<String>,
+    /// The original publisher's address.
     pub url: Option<String>,
-    /// Marked weak (forum, AI-written page, marketing) by the catalog.
+    /// A web.archive.org snapshot of the address.
+    pub archive: Option<String>,
+    /// When the web content was read (`YYYY-MM-DD`).
+    pub retrieved: Option<String>,
+    /// The repository of a commit or code.
+    pub repository: Option<String>,
+    /// The full hash of a commit.
+    pub commit: Option<String>,
+    /// Marked weak (forum, personal blog, marketing) by the catalog.
     pub weak: bool,
+    /// What the source is, or a caveat about it.
+    pub note: Option<String>,
     /// Where it is defined.
+    #[serde(skip)]
     pub loc: Loc,
+    /// Where each field is written, by key, so lints can point at it.
+    #[serde(skip)]
+    pub field_locs: BTreeMap<&'static str, Loc>,
 }
 
 impl Source {
-    /// A one-line citation: title, author or publisher, year, URL.
+    /// Where a field is written, or the source itself when it is absent.
+    pub fn field_loc(&self, key: &str) -> &Loc {
+        self.field_locs.get(key).unwrap_or(&self.loc)
+    }
+
+    /// A one-line citation: authors, year, title, venue or publisher, identifiers, URL.
     pub fn citation(&self) -> String {
-        let mut parts = vec![self.title.clone()];
-        if let Some(a) = &self.author {
-            parts.push(a.clone());
-        }
-        if let Some(p) = &self.publisher {
-            parts.push(p.clone());
+        let mut parts = Vec::new();
+        if !self.authors.is_empty() {
+            parts.push(self.authors.join("; "));
         }
         parts.push(
             self.year
                 .map_or_else(|| "n.d.".to_string(), |y| y.to_string()),
         );
-        let mut s = parts.join(", ");
+        parts.push(self.title.clone());
+        let mut venue = Vec::new();
+        for v in [&self.venue, &self.edition.as_ref().map(|e| format!("{e} ed."))]
+            .into_iter()
+            .flatten()
+        {
+            venue.push(v.clone());
+        }
+        if let Some(v) = &self.volume {
+            venue.push(match &self.issue {
+                Some(i) => format!("{v}({i})"),
+                None => v.clone(),
+            });
+        }
+        if let Some(p) = &self.pages {
+            venue.push(format!("pp. {p}"));
+        }
+        if let Some(s) = &self.section {
+            venue.push(format!("§{s}"));
+        }
+        for v in [&self.institution, &self.publisher, &self.number]
+            .into_iter()
+            .flatten()
+        {
+            if !venue.contains(v) {
+                venue.push(v.clone());
+            }
+        }
+        if !venue.is_empty() {
+            parts.push(venue.join(", "));
+        }
+        if let Some(i) = &self.isbn {
+            parts.push(format!("ISBN {i}"));
+        }
+        if let Some(d) = &self.doi {
+            parts.push(format!("doi:{d}"));
+        }
+        if let Some(c) = &self.commit {
+            parts.push(format!("commit {c}"));
+        }
+        let mut s = parts.join(". ");
         if let Some(u) = &self.url {
             s.push_str(" <");
             s.push_str(u);
@@ -308,6 +478,25 @@ pub struct Criterion {
     pub leans: Vec<(Ref, Lean)>,
     /// Who uses this criterion.
     pub sources: Vec<Ref>,
+    /// Conventions: how some values are read, stated with their own reasons.
+    pub conventions: Vec<Convention>,
+    /// Where it is defined.
+    pub loc: Loc,
+}
+
+/// A convention a criterion follows for some values, which decides verdicts
+/// and so is stated, with its rationale and sources, rather than hidden in
+/// the facts.
+#[derive(Clone, Debug)]
+pub struct Convention {
+    /// Stable id.
+    pub id: String,
+    /// The trait values it covers.
+    pub values: Vec<Ref>,
+    /// The convention and why it is reasonable.
+    pub rationale: String,
+    /// Who argues it, or documents the design it rests on.
+    pub sources: Vec<Ref>,
     /// Where it is defined.
     pub loc: Loc,
 }
@@ -324,6 +513,13 @@ impl Criterion {
     /// The trait it reads.
     pub fn trait_id(&self) -> &str {
         &self.trait_ref.id
+    }
+
+    /// The convention that covers a value, if any.
+    pub fn convention(&self, value: &str) -> Option<&Convention> {
+        self.conventions
+            .iter()
+            .find(|c| c.values.iter().any(|v| v.id == value))
     }
 }
 
@@ -424,6 +620,8 @@ pub struct Configuration {
     pub role: Option<Role>,
     /// The backend in this configuration, when it differs.
     pub backend: Option<Ref>,
+    /// The host architectures this configuration is for (empty: any of the product's).
+    pub architectures: Vec<String>,
     /// Facts that differ from the product's own.
     pub traits: BTreeMap<String, Fact>,
     /// Sources for what the configuration says (its role and backend).
@@ -518,6 +716,49 @@ impl Product {
     }
 }
 
+/// A host whose copies of other people's works are not citable (a mirror,
+/// scraper, aggregator, pirate copy, homework or AI site, proxy, or fork).
+#[derive(Clone, Debug)]
+pub struct Untrusted {
+    /// A host (`docslib.org`, which also covers its subdomains), or a host
+    /// and path prefix (`github.com/mirror/`).
+    pub prefix: String,
+    /// What the host is (`mirror`, `scraper`, `fork`, ...).
+    pub class: String,
+    /// Why it is listed.
+    pub note: String,
+    /// Where it is defined.
+    pub loc: Loc,
+}
+
+impl Untrusted {
+    /// Whether an address is on this host (and under its path prefix).
+    pub fn covers(&self, url: &str) -> bool {
+        let Some((host, path)) = split_url(url) else {
+            return false;
+        };
+        let prefix = self.prefix.to_ascii_lowercase();
+        let (phost, ppath) = prefix.split_once('/').unwrap_or((&prefix, ""));
+        let host_ok = host == phost
+            || host
+                .strip_suffix(phost)
+                .is_some_and(|rest| rest.ends_with('.'));
+        host_ok && path.to_ascii_lowercase().starts_with(ppath)
+    }
+}
+
+/// The host (lower-case, without port or user) and the path (without the
+/// leading `/`) of an `http(s)://` address.
+pub fn split_url(url: &str) -> Option<(String, &str)> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = host.split(':').next().unwrap_or(host);
+    Some((host.to_ascii_lowercase(), path))
+}
+
 /// Everything loaded and validated: the input of the engine.
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
@@ -531,6 +772,8 @@ pub struct Knowledge {
     pub schools: Vec<School>,
     /// Products, sorted by id.
     pub products: Vec<Product>,
+    /// Hosts whose pages may not be cited.
+    pub untrusted: Vec<Untrusted>,
 }
 
 impl Knowledge {

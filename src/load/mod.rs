@@ -19,15 +19,19 @@ use toml::de::DeTable;
 
 use crate::diagnostic::{Diagnostic, FileId, Files, Loc};
 use crate::error::{Error, FileProblem};
-use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef};
+use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef, Untrusted};
 
 /// The built-in data files, compiled into the binary so hvkb runs from any directory.
-pub const BUILTIN: [(&str, &str); 11] = [
+pub const BUILTIN: [(&str, &str); 12] = [
     ("data/sources.toml", include_str!("../../data/sources.toml")),
     ("data/traits.toml", include_str!("../../data/traits.toml")),
     (
         "data/criteria.toml",
         include_str!("../../data/criteria.toml"),
+    ),
+    (
+        "data/untrusted.toml",
+        include_str!("../../data/untrusted.toml"),
     ),
     (
         "data/catalog/apple.toml",
@@ -79,6 +83,8 @@ pub struct Layer {
     pub schools: Vec<School>,
     /// `[[product]]` tables.
     pub products: Vec<Product>,
+    /// `[[untrusted]]` tables.
+    pub untrusted: Vec<Untrusted>,
 }
 
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
@@ -219,7 +225,7 @@ pub fn load_texts(
     let mut merger = Merger::default();
     if builtin {
         for (name, text) in BUILTIN {
-            let id = files.add(name, text);
+            let id = files.add(format!("<built-in>/{name}"), text);
             let layer = parse_layer(&files, id, &mut diags);
             merger.add(layer, 0, &mut diags, &files);
         }
@@ -267,6 +273,7 @@ struct Merger {
     criteria: Vec<(usize, Criterion)>,
     schools: Vec<(usize, School)>,
     products: Vec<(usize, Product)>,
+    untrusted: Vec<(usize, Untrusted)>,
 }
 
 /// Something with an id and a place, so one merge routine serves every kind.
@@ -294,6 +301,16 @@ entity!(TraitDef, "trait");
 entity!(Criterion, "criterion");
 entity!(School, "school");
 entity!(Product, "product");
+
+impl Entity for Untrusted {
+    fn id(&self) -> &str {
+        &self.prefix
+    }
+    fn loc(&self) -> &Loc {
+        &self.loc
+    }
+    const KIND: &'static str = "untrusted host";
+}
 
 /// Adds `item` from layer group `group`: a later group replaces an earlier
 /// entity with the same id; the same id twice in one group is an error.
@@ -339,6 +356,9 @@ impl Merger {
         for p in layer.products {
             merge_one(&mut self.products, p, group, diags, files);
         }
+        for u in layer.untrusted {
+            merge_one(&mut self.untrusted, u, group, diags, files);
+        }
     }
 
     fn finish(self) -> Knowledge {
@@ -352,6 +372,7 @@ impl Merger {
             criteria: self.criteria.into_iter().map(|(_, c)| c).collect(),
             schools: self.schools.into_iter().map(|(_, s)| s).collect(),
             products: self.products.into_iter().map(|(_, p)| p).collect(),
+            untrusted: self.untrusted.into_iter().map(|(_, u)| u).collect(),
         }
     }
 }

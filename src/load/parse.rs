@@ -13,13 +13,20 @@ use toml::de::{DeTable, DeValue};
 
 use super::Layer;
 use super::walk::{Cx, Table, type_name};
-use crate::diagnostic::{Diagnostic, FileId, ticked_list};
+use crate::diagnostic::{Diagnostic, FileId, did_you_mean_or_list, ticked_list};
 use crate::model::{
-    Combine, Configuration, Criterion, Dispute, Fact, Lean, Product, Ref, Role, School, Source,
-    Status, TraitDef, TraitValue,
+    Combine, Configuration, Convention, Criterion, Dispute, Fact, Lean, Product, Ref, Role, School,
+    Source, SourceKind, Status, TraitDef, TraitValue, Untrusted,
 };
 
-const TOP_KEYS: [&str; 5] = ["source", "trait", "criterion", "school", "product"];
+const TOP_KEYS: [&str; 6] = [
+    "source",
+    "trait",
+    "criterion",
+    "school",
+    "product",
+    "untrusted",
+];
 
 /// Reads a whole document.
 pub fn layer(
@@ -57,6 +64,11 @@ pub fn layer(
             layer.products.push(x);
         }
     }
+    for t in top.tables(&mut cx, "untrusted", "an untrusted host") {
+        if let Some(x) = untrusted(&mut cx, t) {
+            layer.untrusted.push(x);
+        }
+    }
     layer
 }
 
@@ -85,25 +97,75 @@ fn refs(cx: &mut Cx<'_>, t: &Table<'_, '_>, key: &str, required: bool) -> Vec<Re
         .collect()
 }
 
+/// The optional text fields of a source, in the order the README lists them.
+const SOURCE_TEXT: [&str; 19] = [
+    "date",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "publisher",
+    "edition",
+    "isbn",
+    "section",
+    "institution",
+    "number",
+    "url",
+    "archive",
+    "retrieved",
+    "repository",
+    "commit",
+    "note",
+    "title",
+];
+
 fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     let id = id(cx, &mut t, "source");
-    t.check_keys(
-        cx,
-        &["id", "title", "author", "publisher", "year", "url", "weak"],
-    );
+    let mut allowed = vec!["id", "kind", "authors", "year", "weak"];
+    allowed.extend(SOURCE_TEXT);
+    t.check_keys(cx, &allowed);
+    let kind = match t.text(cx, "kind") {
+        None => None,
+        Some((k, loc)) => match SourceKind::parse(&k) {
+            Some(kind) => Some(kind),
+            None => {
+                let names = SourceKind::ALL.map(SourceKind::as_str);
+                cx.error(
+                    loc.span.clone(),
+                    format!("unknown source kind `{k}` in {}", t.what),
+                )
+                .help = Some(did_you_mean_or_list(&k, &names, "kinds"));
+                None
+            }
+        },
+    };
     let title = t.text(cx, "title");
-    let author = t.string(cx, "author", false).map(|(s, _)| s);
-    let publisher = t.string(cx, "publisher", false).map(|(s, _)| s);
-    if author.is_none() && publisher.is_none() && !t.has("author") && !t.has("publisher") {
-        cx.error(
-            t.span.clone(),
-            format!("{} names neither an author nor a publisher", t.what),
-        )
-        .help = Some("add `author = \"...\"` or `publisher = \"...\"`".to_string());
+    let mut field_locs = BTreeMap::new();
+    let mut text: BTreeMap<&'static str, String> = BTreeMap::new();
+    for key in SOURCE_TEXT {
+        if key == "title" {
+            continue;
+        }
+        if let Some((value, loc)) = t.string(cx, key, false) {
+            if value.trim().is_empty() {
+                cx.error(loc.span.clone(), format!("`{key}` in {} is empty", t.what))
+                    .help = Some(format!("remove `{key}` or write a value"));
+                continue;
+            }
+            field_locs.insert(key, loc);
+            text.insert(key, value);
+        }
     }
-    let year = t.integer(cx, "year", false).map(|(y, _)| y);
-    let url = t.string(cx, "url", false);
-    if let Some((u, loc)) = &url
+    let authors = t.strings(cx, "authors", false);
+    if let Some((_, loc)) = authors.first() {
+        field_locs.insert("authors", loc.clone());
+    }
+    let year = t.integer(cx, "year", true).map(|(y, loc)| {
+        field_locs.insert("year", loc);
+        y
+    });
+    if let Some((u, loc)) = text.get("url").zip(field_locs.get("url"))
         && !(u.starts_with("https://") || u.starts_with("http://"))
     {
         cx.error(
@@ -112,16 +174,64 @@ fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
         )
         .help = Some("write a full address starting with `https://`".to_string());
     }
+    if authors.is_empty() && !text.contains_key("publisher") && !t.has("authors") && !t.has("publisher") {
+        cx.error(
+            t.span.clone(),
+            format!("{} names neither an author nor a publisher", t.what),
+        )
+        .help = Some("add `authors = [\"Family, Given\"]` or `publisher = \"...\"`".to_string());
+    }
     let weak = t.boolean(cx, "weak").unwrap_or(false);
     let id = id?;
+    let mut take = |key: &str| text.remove(key);
     Some(Source {
         id: id.id,
+        kind: kind.unwrap_or(SourceKind::Docs),
         title: title.map(|x| x.0).unwrap_or_default(),
-        author,
-        publisher,
+        authors: authors.into_iter().map(|(a, _)| a).collect(),
         year,
-        url: url.map(|(u, _)| u),
+        date: take("date"),
+        venue: take("venue"),
+        volume: take("volume"),
+        issue: take("issue"),
+        pages: take("pages"),
+        doi: take("doi"),
+        publisher: take("publisher"),
+        edition: take("edition"),
+        isbn: take("isbn"),
+        section: take("section"),
+        institution: take("institution"),
+        number: take("number"),
+        url: take("url"),
+        archive: take("archive"),
+        retrieved: take("retrieved"),
+        repository: take("repository"),
+        commit: take("commit"),
+        note: take("note"),
         weak,
+        loc: cx.loc(t.span.clone()),
+        field_locs,
+    })
+}
+
+fn untrusted(cx: &mut Cx<'_>, t: Table<'_, '_>) -> Option<Untrusted> {
+    t.check_keys(cx, &["prefix", "class", "note"]);
+    let prefix = t.text(cx, "prefix");
+    let class = t.text(cx, "class");
+    let note = t.text(cx, "note");
+    let (prefix, loc) = prefix?;
+    if prefix.contains("://") || prefix.starts_with('/') {
+        cx.error(
+            loc.span.clone(),
+            format!("`prefix` `{prefix}` of an untrusted host has a scheme or starts with `/`"),
+        )
+        .help = Some("write the host, optionally with a path: `docslib.org` or `github.com/mirror/`".to_string());
+        return None;
+    }
+    Some(Untrusted {
+        prefix,
+        class: class.map(|x| x.0).unwrap_or_default(),
+        note: note.map(|x| x.0).unwrap_or_default(),
         loc: cx.loc(t.span.clone()),
     })
 }
@@ -198,7 +308,7 @@ fn trait_def(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<TraitDef> {
 
 fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
     let lean_keys = Lean::ALL.map(Lean::as_str);
-    let mut allowed = vec!["id", "trait", "title", "rationale", "sources"];
+    let mut allowed = vec!["id", "trait", "title", "rationale", "sources", "convention"];
     allowed.extend(lean_keys);
     let id = id(cx, &mut t, "criterion");
     t.check_keys(cx, &allowed);
@@ -222,6 +332,11 @@ fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
             ticked_list(&lean_keys)
         ));
     }
+    let conventions = t
+        .tables(cx, "convention", "a convention")
+        .into_iter()
+        .filter_map(|c| convention(cx, c))
+        .collect();
     Some(Criterion {
         id: id?.id,
         trait_ref: trait_ref.unwrap_or_else(|| Ref {
@@ -231,6 +346,22 @@ fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
         title: title.map(|x| x.0).unwrap_or_default(),
         rationale: rationale.map(|x| x.0).unwrap_or_default(),
         leans,
+        sources,
+        conventions,
+        loc: cx.loc(t.span.clone()),
+    })
+}
+
+fn convention(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Convention> {
+    let id = id(cx, &mut t, "convention");
+    t.check_keys(cx, &["id", "values", "rationale", "sources"]);
+    let values = refs(cx, &t, "values", true);
+    let rationale = t.text(cx, "rationale");
+    let sources = refs(cx, &t, "sources", true);
+    Some(Convention {
+        id: id?.id,
+        values,
+        rationale: rationale.map(|x| x.0).unwrap_or_default(),
         sources,
         loc: cx.loc(t.span.clone()),
     })
@@ -355,12 +486,14 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
             "description",
             "role",
             "backend",
+            "architectures",
             "sources",
             "traits",
         ],
     );
     let name = t.text(cx, "name");
     let description = t.text(cx, "description");
+    let architectures = t.strings(cx, "architectures", false);
     let role = role(cx, &t);
     let backend = t
         .string(cx, "backend", false)
@@ -373,6 +506,7 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
         description: description.map(|x| x.0).unwrap_or_default(),
         role: role.flatten(),
         backend,
+        architectures: architectures.into_iter().map(|(a, _)| a).collect(),
         traits,
         sources,
         loc: cx.loc(t.span.clone()),

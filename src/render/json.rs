@@ -21,15 +21,7 @@ pub fn to_string(v: &impl Serialize) -> String {
 
 /// A source as JSON.
 pub fn source(s: &Source) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "author": s.author,
-        "publisher": s.publisher,
-        "year": s.year,
-        "url": s.url,
-        "weak": s.weak,
-    })
+    serde_json::to_value(s).unwrap_or(Value::Null)
 }
 
 /// The backend chain: each product that delegates, with its role.

@@ -6,6 +6,8 @@
 //! backends form no cycle, and every product has every fact the criteria
 //! read. Problems are collected, never thrown, so a user sees all at once.
 
+mod sources;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Diagnostic, Loc, did_you_mean, did_you_mean_or_list, ticked_list};
@@ -22,6 +24,7 @@ pub fn validate(kb: &Knowledge) -> Vec<Diagnostic> {
     v.schools();
     v.products();
     v.uncited_sources();
+    v.diags.extend(sources::lint(kb, sources::this_year()));
     v.diags
 }
 
@@ -95,6 +98,21 @@ impl<'k> Validator<'k> {
                         ),
                         Some("list each value under one lean only".to_string()),
                     );
+                }
+            }
+            for conv in &c.conventions {
+                self.cite(&conv.sources, &format!("convention `{}` of criterion `{}`", conv.id, c.id));
+                for value in &conv.values {
+                    if !listed.contains_key(value.id.as_str()) {
+                        self.error(
+                            &value.loc,
+                            format!(
+                                "convention `{}` of criterion `{}` covers `{}`, which the criterion does not map",
+                                conv.id, c.id, value.id
+                            ),
+                            Some(format!("map `{}` to a lean in criterion `{}` first", value.id, c.id)),
+                        );
+                    }
                 }
             }
             for value in &t.values {
