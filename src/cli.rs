@@ -1,14 +1,19 @@
-//! The command line: options shared by every command, and the commands.
+//! The command line as clap parses it: options shared by every command, and
+//! the commands with their own options. [`crate::query`] resolves these
+//! low-level arguments against the loaded data.
 //!
-//! Long help comes from the doc comments; `after_help` holds examples.
-//! Closed sets (formats, verdicts) are `ValueEnum`s so clap rejects a typo
-//! with exit code 2 and a suggestion.
+//! Long help comes from the doc comments; `after_help` holds examples, which
+//! name no product (the catalog is data). Closed sets (formats, verdicts,
+//! roles) are value enums, so clap rejects a typo, or a format a command
+//! cannot produce, with exit code 2 and the list of what it accepts.
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::{Role, Status, Verdict};
+use crate::cite::Style;
+use crate::model::{Role, Status, SubjectRef, Verdict};
 
 /// Classify hypervisors as Type 1, Type 2 or neither, from sourced facts, and explain why.
 #[derive(Debug, Parser)]
@@ -16,7 +21,19 @@ use crate::model::{Role, Status, Verdict};
     name = "hvkb",
     version,
     about,
-    after_help = "Examples:\n  hvkb list --type neither\n  hvkb explain kvm\n  hvkb explain kvm --school placement\n  hvkb debate kvm\n  hvkb explain hyper-v --assume vcpu_scheduler=host-os\n  hvkb classify --set placement=os-kernel --set host_mode=general-purpose-os\n\nExit codes: 0 success, 1 product not found, 2 any other error."
+    after_help = "Examples:
+  hvkb list --type neither                 products that fit neither type
+  hvkb explain PRODUCT                     the reasoning behind one verdict
+  hvkb explain PRODUCT --school SCHOOL     the same under another school
+  hvkb debate PRODUCT                      every school's verdict side by side
+  hvkb show PRODUCT@CONFIG                 one configuration of a product
+  hvkb explain PRODUCT --assume TRAIT=VALUE
+  hvkb classify --set TRAIT=VALUE --set TRAIT=VALUE
+  hvkb cite PRODUCT --style apa
+
+PRODUCT is an id, name or alias from `hvkb list`; SCHOOL one of `hvkb schools`.
+
+Exit codes: 0 success, 1 product not found, 2 any other error."
 )]
 pub struct Cli {
     /// Options every command takes.
@@ -30,52 +47,108 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Output format.
-    #[arg(long, short = 'f', global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
     /// Add products (and sources, traits) from a TOML file; the same id replaces a built-in one. Repeatable.
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Vec<PathBuf>,
     /// Use the criteria and schools from this TOML file instead of the built-in ones.
     #[arg(long, global = true, value_name = "FILE")]
     pub criteria: Option<PathBuf>,
-    /// The school of criteria to apply (default: the first school, `consensus`).
+    /// Leave out the built-in data: use only the files given with `--catalog` and `--criteria`.
+    #[arg(long, global = true)]
+    pub no_builtin: bool,
+    /// The school of criteria to apply (default: the first school in the criteria data).
     #[arg(long, global = true, value_name = "NAME")]
     pub school: Option<String>,
 }
 
-/// Output formats.
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// A question about the knowledge base.
+    #[command(flatten)]
+    Query(QueryCommand),
+    /// Validate data files (the built-in data when none are given); print every problem.
+    Check(CheckArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+}
+
+/// The commands that answer from the loaded data.
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// List products with their verdict and a one-line reason.
+    List(ListArgs),
+    /// Show one product: verdict, facts, aliases, licence, sources.
+    Show(ShowArgs),
+    /// Explain the reasoning behind a product's verdict.
+    Explain(ExplainArgs),
+    /// List the schools of criteria: who argues each, what decides, how it combines.
+    Schools(FormatArgs),
+    /// Compare every school's verdict: for one product, or as a products x schools matrix.
+    Debate(DebateArgs),
+    /// Classify a hypothetical hypervisor described only by facts (TRAIT=VALUE).
+    Classify(ClassifyArgs),
+    /// List every source with the products, criteria and schools that cite it.
+    Sources(FormatArgs),
+    /// Print the sources behind a product's verdict (or every source) as references for an essay.
+    Cite(CiteArgs),
+}
+
+/// Output formats of most commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Text for people: tables and short paragraphs.
     Table,
     /// JSON for scripts (see the README for the contract).
     Json,
-    /// A Markdown table (`list` only).
+}
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Text for people: a table.
+    Table,
+    /// JSON for scripts (see the README for the contract).
+    Json,
+    /// A Markdown table.
     Markdown,
 }
 
-/// The commands.
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// List products with their verdict and a one-line reason.
-    List(ListArgs),
-    /// Show one product: verdict, facts, aliases, licence, sources.
-    Show(ShowArgs),
-    /// Explain the reasoning behind a product's verdict.
-    Explain(ProductArgs),
-    /// List the schools of criteria: who argues each, what decides, how it combines.
-    Schools,
-    /// Compare every school's verdict: for one product, or as a products x schools matrix.
-    Debate(DebateArgs),
-    /// Classify a hypothetical hypervisor described only by facts (TRAIT=VALUE).
-    Classify(ClassifyArgs),
-    /// Validate data files (the built-in data when none are given); print every problem.
-    Check(CheckArgs),
-    /// List every source with the products, criteria and schools that cite it.
-    Sources,
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
-    Completions(CompletionsArgs),
+/// `--format` for commands that print a table or JSON.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// A fact written `TRAIT=VALUE` on the command line (checked against the
+/// data later, when it is loaded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactArg {
+    /// The trait, as written.
+    pub trait_id: String,
+    /// The value, as written.
+    pub value: String,
+}
+
+/// Parses `TRAIT=VALUE` (spaces around either side are trimmed).
+pub fn parse_fact(s: &str) -> Result<FactArg, String> {
+    match s.split_once('=') {
+        Some((t, v)) if !t.trim().is_empty() && !v.trim().is_empty() => Ok(FactArg {
+            trait_id: t.trim().to_string(),
+            value: v.trim().to_string(),
+        }),
+        _ => Err("expected TRAIT=VALUE, with a trait from `hvkb schools` or `hvkb explain` and one of its values".to_string()),
+    }
+}
+
+/// What-if facts.
+#[derive(Debug, Args)]
+pub struct AssumeArgs {
+    /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
+    #[arg(long, value_name = "TRAIT=VALUE", value_parser = parse_fact)]
+    pub assume: Vec<FactArg>,
 }
 
 /// Options of `completions`.
@@ -91,14 +164,17 @@ pub struct CompletionsArgs {
 pub struct CheckArgs {
     /// Catalog or criteria files to check, each as an overlay on the built-in data.
     #[arg(value_name = "FILE")]
-    pub files: Vec<std::path::PathBuf>,
+    pub files: Vec<PathBuf>,
+    /// Output format (in JSON the diagnostics go to stdout).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only products with this verdict.
-    #[arg(long = "type", short = 't', value_enum, value_name = "VERDICT")]
+    #[arg(long = "type", short = 't', value_name = "VERDICT")]
     pub verdict: Option<Verdict>,
     /// Only products whose vendor contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
@@ -108,14 +184,17 @@ pub struct ListArgs {
     #[arg(long, value_name = "LICENSE")]
     pub license: Option<String>,
     /// Only products with this status.
-    #[arg(long, value_enum, value_name = "STATUS")]
+    #[arg(long, value_name = "STATUS")]
     pub status: Option<Status>,
     /// Only products in this role.
-    #[arg(long, value_enum, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE")]
     pub role: Option<Role>,
     /// Sort order (default: id).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Id)]
     pub sort: SortKey,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// `--sort` keys.
@@ -133,50 +212,122 @@ pub enum SortKey {
     Verdict,
 }
 
-/// Options of commands about one product.
+/// A product, optionally in one of its configurations.
 #[derive(Debug, Args)]
-pub struct ProductArgs {
-    /// Product id, name or alias (case-insensitive), e.g. `kvm`, `esxi`, `hyper-v`;
-    /// add `@CONFIG` for one of its configurations, e.g. `hyper-v@client`.
+pub struct SubjectArg {
+    /// Product id, name or alias (case-insensitive); add `@CONFIG` for one
+    /// of its configurations.
     #[arg(value_name = "PRODUCT")]
-    pub product: String,
-    /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
-    #[arg(long, value_name = "TRAIT=VALUE")]
-    pub assume: Vec<String>,
+    pub subject: SubjectRef,
+}
+
+/// Options of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The product.
+    #[command(flatten)]
+    pub subject: SubjectArg,
+    /// What-if facts.
+    #[command(flatten)]
+    pub assume: AssumeArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The product, as for `explain`.
+    /// The product.
     #[command(flatten)]
-    pub product: ProductArgs,
+    pub subject: SubjectArg,
+    /// What-if facts.
+    #[command(flatten)]
+    pub assume: AssumeArgs,
     /// Print the full citation of every source under each fact.
     #[arg(long)]
     pub sources: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `debate`.
 #[derive(Debug, Args)]
 pub struct DebateArgs {
-    /// One product (id, name or alias); without it, a matrix of every product.
+    /// One product (id, name or alias, optionally `@CONFIG`); without it, a matrix of every product.
     #[arg(value_name = "PRODUCT")]
-    pub product: Option<String>,
-    /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
-    #[arg(long, value_name = "TRAIT=VALUE")]
-    pub assume: Vec<String>,
+    pub subject: Option<SubjectRef>,
+    /// What-if facts.
+    #[command(flatten)]
+    pub assume: AssumeArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `classify`.
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     /// A fact of the hypothetical hypervisor (TRAIT=VALUE). Repeatable; traits not given are `unknown`.
-    #[arg(long = "set", value_name = "TRAIT=VALUE", required = true)]
-    pub set: Vec<String>,
+    #[arg(long = "set", value_name = "TRAIT=VALUE", required = true, value_parser = parse_fact)]
+    pub set: Vec<FactArg>,
     /// A name for the hypothetical hypervisor, used in the output.
     #[arg(long, default_value = "Hypothetical hypervisor")]
     pub name: String,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
+
+/// Machine-readable formats of `cite`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiteFormat {
+    /// Formatted references, one paragraph each.
+    Text,
+    /// BibTeX entries keyed by source id.
+    Bibtex,
+    /// CSL-JSON items keyed by source id.
+    CslJson,
+}
+
+/// Options of `cite`.
+#[derive(Debug, Args)]
+pub struct CiteArgs {
+    /// The product (id, name or alias, optionally `@CONFIG`) whose verdict's sources to cite.
+    #[arg(
+        value_name = "PRODUCT",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub subject: Option<SubjectRef>,
+    /// Cite every source in the knowledge base.
+    #[arg(long)]
+    pub all: bool,
+    /// Reference style for `--format text`.
+    #[arg(long, default_value_t = Style::Apa)]
+    pub style: Style,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = CiteFormat::Text)]
+    pub format: CiteFormat,
+}
+
+/// Lets a model enum spelled by `spelled!` be a clap value, with its doc
+/// comment as the help of each value. Implemented here so the model does
+/// not depend on the command line.
+macro_rules! value_enum {
+    ($($t:ty),+) => {$(
+        impl ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$t>::ALL
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.as_str()).help(self.help()))
+            }
+        }
+    )+};
+}
+value_enum!(Verdict, Role, Status, Style);
 
 #[cfg(test)]
 mod tests {
@@ -186,5 +337,19 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn facts_parse_as_trait_equals_value() {
+        assert_eq!(
+            parse_fact(" a = b "),
+            Ok(FactArg {
+                trait_id: "a".into(),
+                value: "b".into()
+            })
+        );
+        assert!(parse_fact("a").is_err());
+        assert!(parse_fact("=b").is_err());
+        assert!(parse_fact("a=").is_err());
     }
 }

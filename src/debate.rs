@@ -1,4 +1,4 @@
-//! The debate: one product classified under every school, and where the
+//! The debate: one subject classified under every school, and where the
 //! schools part.
 //!
 //! Each school reads its own decisive criteria, so a product can be Type 1
@@ -6,79 +6,77 @@
 //! per school; [`Debate::parting`] says which verdicts the schools reach and
 //! which facts pull them apart.
 
-use crate::engine::{Assumption, Classification, classify};
-use crate::model::{Configuration, Knowledge, Lean, Product, Verdict};
-use crate::render::fact_label;
+use std::collections::HashSet;
 
-/// One product under every school, in the schools' data order.
+use crate::engine::{Assumption, Classification, Reading, classify};
+use crate::model::{Knowledge, Lean, School, Subject, Verdict};
+
+/// One subject under every school, in the schools' data order.
 pub struct Debate<'k> {
-    /// The product.
-    pub product: &'k Product,
-    /// The configuration, when not the default.
-    pub configuration: Option<&'k Configuration>,
+    /// What is debated.
+    pub subject: Subject<'k>,
     /// One classification per school.
-    pub rows: Vec<Classification<'k>>,
+    pub by_school: Vec<Classification<'k>>,
 }
 
 /// Where the schools part.
-pub struct Parting {
+pub struct Parting<'a, 'k> {
     /// Each verdict reached, with the schools that reach it, in verdict order.
-    pub verdicts: Vec<(Verdict, Vec<String>)>,
-    /// The decisive facts (`trait=value`) that lean type1, across all schools.
-    pub type1: Vec<String>,
-    /// The decisive facts that lean type2, across all schools.
-    pub type2: Vec<String>,
+    pub verdicts: Vec<(Verdict, Vec<&'k School>)>,
+    /// The decisive readings that lean type1, across all schools (each fact once).
+    pub type1: Vec<&'a Reading<'k>>,
+    /// The decisive readings that lean type2, across all schools (each fact once).
+    pub type2: Vec<&'a Reading<'k>>,
 }
 
 impl<'k> Debate<'k> {
-    /// Classifies the product under every school.
-    pub fn new(
-        kb: &'k Knowledge,
-        product: &'k Product,
-        configuration: Option<&'k Configuration>,
-        assumptions: &[Assumption],
-    ) -> Self {
-        let rows = kb
+    /// Classifies the subject under every school.
+    pub fn new(kb: &'k Knowledge, subject: Subject<'k>, assumptions: &[Assumption]) -> Self {
+        let by_school = kb
             .schools
             .iter()
-            .map(|s| classify(kb, product, configuration, s, assumptions))
+            .map(|s| classify(kb, subject, s, assumptions))
             .collect();
-        Debate {
-            product,
-            configuration,
-            rows,
-        }
+        Debate { subject, by_school }
     }
 
     /// Whether the schools reach different verdicts.
     pub fn contested(&self) -> bool {
-        self.rows
+        self.by_school
             .first()
-            .is_some_and(|first| self.rows.iter().any(|r| r.verdict != first.verdict))
+            .is_some_and(|first| self.by_school.iter().any(|r| r.verdict != first.verdict))
+    }
+
+    /// The verdict every school reaches, when they agree.
+    pub fn shared_verdict(&self) -> Option<Verdict> {
+        match self.by_school.first() {
+            Some(first) if !self.contested() => Some(first.verdict),
+            _ => None,
+        }
     }
 
     /// Which school reaches which verdict, and the decisive facts on each side.
-    pub fn parting(&self) -> Parting {
-        let mut verdicts: Vec<(Verdict, Vec<String>)> = Vec::new();
-        for r in &self.rows {
-            match verdicts.iter_mut().find(|(v, _)| *v == r.verdict) {
-                Some((_, schools)) => schools.push(r.school.id.clone()),
-                None => verdicts.push((r.verdict, vec![r.school.id.clone()])),
+    pub fn parting(&self) -> Parting<'_, 'k> {
+        let mut verdicts: Vec<(Verdict, Vec<&'k School>)> = Vec::new();
+        for c in &self.by_school {
+            match verdicts.iter_mut().find(|(v, _)| *v == c.verdict) {
+                Some((_, schools)) => schools.push(c.school),
+                None => verdicts.push((c.verdict, vec![c.school])),
             }
         }
         verdicts.sort_by_key(|(v, _)| *v);
-        let mut type1: Vec<String> = Vec::new();
-        let mut type2: Vec<String> = Vec::new();
-        for r in &self.rows {
-            for reading in r.decider().decisive() {
-                let side = match reading.lean {
+        let mut type1 = Vec::new();
+        let mut type2 = Vec::new();
+        let mut seen = HashSet::new();
+        for c in &self.by_school {
+            for r in c.decisive() {
+                let side = match r.lean {
                     Some(Lean::Type1) => &mut type1,
                     Some(Lean::Type2) => &mut type2,
                     _ => continue,
                 };
-                let label = fact_label(reading);
-                if !side.contains(&label) {
-                    side.push(label);
+                if seen.insert((r.trait_id(), r.value.as_str())) {
+                    side.push(r);
                 }
             }
         }

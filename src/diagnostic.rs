@@ -1,16 +1,22 @@
 //! Problems found in data files, and how they are shown to a person.
 //!
-//! Every problem hvkb finds in a catalog or criteria file is a
-//! [`Diagnostic`]: a severity, a message that says what is wrong, an optional
-//! location (file and byte span) and an optional hint that says what to do.
-//! Loading collects them all before anything is reported, so a user fixes a
-//! file in one pass instead of one error per run.
+//! Every problem hvkb finds in a data file is a [`Diagnostic`]: a severity,
+//! the stage that found it, a message that says what is wrong, an optional
+//! location (file and byte span), an optional second location (where a
+//! duplicate was first defined) and an optional hint that says what to do.
+//! Loading and validation collect them all before anything is reported, so
+//! a user fixes a file in one pass instead of one error per run.
 //!
-//! The rendering follows `just`: a `--> file:line:col` header, a gutter, the
-//! offending line and a caret row under the span.
+//! The rendering follows rustc and `just`: a `--> file:line:col` header, a
+//! gutter, the offending line and a caret row under the span. Lines are
+//! quoted only around the span, so a huge line never floods the terminal,
+//! and positions come from a line index built once per file.
 
 use std::fmt::Write as _;
 use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use unicode_width::UnicodeWidthChar;
 
 /// An index into [`Files`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,13 +31,52 @@ pub struct Loc {
     pub span: Range<usize>,
 }
 
-/// One loaded data file: the name shown to users and its whole text.
+/// One loaded data file: the name shown to users, its text, and where each
+/// line starts.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// The name shown in diagnostics (`<built-in>/catalog.toml` or the path given).
+    /// The name shown in diagnostics (`<built-in>/data/traits.toml` or the path given).
     pub name: String,
     /// The file's text.
     pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    fn new(name: String, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The 0-based line holding a byte offset, and that line's byte range
+    /// (without its newline).
+    fn line_of(&self, offset: usize) -> (usize, Range<usize>) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (line, start..end.max(start))
+    }
+
+    /// Line and column (both 1-based; the column counts characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (line, range) = self.line_of(offset);
+        let col = self.text[range.start..offset].chars().count() + 1;
+        (line + 1, col)
+    }
 }
 
 /// Every data file loaded in this run, so diagnostics can quote them.
@@ -43,10 +88,7 @@ pub struct Files {
 impl Files {
     /// Registers a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push(SourceFile {
-            name: name.into(),
-            text: text.into(),
-        });
+        self.files.push(SourceFile::new(name.into(), text.into()));
         FileId(self.files.len() - 1)
     }
 
@@ -55,19 +97,9 @@ impl Files {
         &self.files[id.0]
     }
 
-    /// How many files are loaded.
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    /// Whether no file is loaded.
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    /// Line and column (both 1-based, column counted in characters) of a byte offset.
+    /// Line and column (both 1-based, column counted in characters) of a location.
     pub fn line_col(&self, loc: &Loc) -> (usize, usize) {
-        line_col(&self.get(loc.file).text, loc.span.start)
+        self.get(loc.file).line_col(loc.span.start)
     }
 
     /// `file:line:col` for a location.
@@ -78,7 +110,8 @@ impl Files {
 }
 
 /// How bad a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The data cannot be used.
     Error,
@@ -86,26 +119,55 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Which step found a problem. Checks across files wait until every file
+/// parses: a table cut short by a syntax error would only look like
+/// missing fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The file is not valid TOML.
+    Syntax,
+    /// A table has an unknown key, a wrong type or a missing field.
+    Shape,
+    /// Checks across entities and files: references, values, sources.
+    Consistency,
+}
+
 /// One problem in the data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
+    /// The step that found it.
+    pub stage: Stage,
     /// What is wrong, in one lower-case sentence.
     pub message: String,
     /// Where, when known.
     pub loc: Option<Loc>,
+    /// A second place that explains the first, with its label ("first defined here").
+    pub related: Option<(Loc, String)>,
     /// What to do about it.
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    /// An error at a location.
+    /// An error at a location, found by checks across entities.
     pub fn error(loc: Loc, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            stage: Stage::Consistency,
             message: message.into(),
             loc: Some(loc),
+            related: None,
             help: None,
         }
     }
@@ -118,150 +180,175 @@ impl Diagnostic {
         }
     }
 
+    /// Sets the stage that found it.
+    pub fn stage(mut self, stage: Stage) -> Self {
+        self.stage = stage;
+        self
+    }
+
     /// Adds a hint that says what to do.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
-    /// Adds a hint only when there is one.
-    pub fn maybe_help(mut self, help: Option<String>) -> Self {
-        self.help = help;
+    /// Adds a second place with a label.
+    pub fn related(mut self, loc: Loc, label: impl Into<String>) -> Self {
+        self.related = Some((loc, label.into()));
         self
     }
 
-    /// Renders the diagnostic as text with a quoted source line and carets.
+    /// Renders the diagnostic as text with quoted source lines and carets.
     pub fn render(&self, files: &Files) -> String {
         let mut out = String::new();
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let _ = writeln!(out, "{label}: {}", self.message);
+        let _ = writeln!(out, "{}: {}", self.severity.as_str(), self.message);
+        let width = [self.loc.as_ref(), self.related.as_ref().map(|r| &r.0)]
+            .into_iter()
+            .flatten()
+            .map(|loc| files.line_col(loc).0.to_string().len())
+            .max()
+            .unwrap_or(0);
+        let pad = " ".repeat(width);
         if let Some(loc) = &self.loc {
-            let file = files.get(loc.file);
-            let (line_no, col) = line_col(&file.text, loc.span.start);
-            let line = file.text.lines().nth(line_no - 1).unwrap_or("");
-            let gutter = line_no.to_string().len();
-            let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad}--> {}:{line_no}:{col}", file.name);
-            let _ = writeln!(out, "{pad} |");
-            let shown: String = line
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
-            let _ = writeln!(out, "{line_no} | {shown}");
-            // The caret row covers the span, but never past the end of the line.
-            let line_chars = shown.chars().count();
-            let span_chars = file
-                .text
-                .get(loc.span.clone())
-                .map_or(1, |s| s.lines().next().unwrap_or("").chars().count());
-            let width = span_chars.clamp(1, line_chars.saturating_sub(col - 1).max(1));
-            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(col - 1), "^".repeat(width));
+            snippet(&mut out, files, loc, "-->", '^', "", &pad);
+        }
+        if let Some((loc, label)) = &self.related {
+            if self.loc.is_some() {
+                let _ = writeln!(out, "{pad} |");
+            }
+            snippet(&mut out, files, loc, ":::", '-', label, &pad);
         }
         if let Some(help) = &self.help {
-            let pad = self.loc.as_ref().map_or(String::new(), |loc| {
-                " ".repeat(files.line_col(loc).0.to_string().len())
-            });
             let _ = writeln!(out, "{pad} = help: {help}");
         }
         out
     }
 }
 
-/// Line and column (1-based; column in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
+/// The most characters of a line quoted around a span.
+const QUOTE_CHARS: usize = 120;
 
-/// The known names closest to `name`, best first (at most three).
-///
-/// This is clap's recipe: Jaro similarity above 0.7, compared case-folded,
-/// plus any name that contains the input or is contained in it.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let wanted = name.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            let lower = c.to_lowercase();
-            let mut score = strsim::jaro(&wanted, &lower);
-            if wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
-                score = score.max(0.9);
-            }
-            (score > 0.7).then_some((score, c))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let mut out: Vec<&str> = Vec::new();
-    for (_, c) in scored {
-        if !out.contains(&c) {
-            out.push(c);
-        }
-        if out.len() == 3 {
+/// Writes a located snippet: header, the line (cut around the span when it
+/// is long) and a marker row under the span.
+fn snippet(
+    out: &mut String,
+    files: &Files,
+    loc: &Loc,
+    arrow: &str,
+    mark: char,
+    label: &str,
+    pad: &str,
+) {
+    let file = files.get(loc.file);
+    let (line_no, col) = file.line_col(loc.span.start);
+    let _ = writeln!(out, "{pad}{arrow} {}:{line_no}:{col}", file.name);
+    let _ = writeln!(out, "{pad} |");
+    let (_, range) = file.line_of(loc.span.start);
+    let line = &file.text[range.clone()];
+    let start = loc.span.start.clamp(range.start, range.end) - range.start;
+    let start = floor_boundary(line, start);
+    let end = floor_boundary(
+        line,
+        loc.span.end.clamp(range.start, range.end) - range.start,
+    )
+    .max(start);
+    // A window of the line around the span, cut at character boundaries.
+    let from = floor_boundary(line, start.saturating_sub(QUOTE_CHARS / 2));
+    let to = floor_boundary(line, (from + QUOTE_CHARS * 4).min(line.len()));
+    let mut shown = String::new();
+    let mut marker = String::new();
+    if from > 0 {
+        shown.push('…');
+        marker.push(' ');
+    }
+    let mut marked = false;
+    for (chars, (i, c)) in line[from..to].char_indices().enumerate() {
+        if chars == QUOTE_CHARS {
+            shown.push('…');
             break;
         }
+        let at = from + i;
+        let c = if c == '\t' || c.is_control() { ' ' } else { c };
+        let w = c.width().unwrap_or(0).max(1);
+        shown.push(c);
+        let inside = at >= start && (at < end || (at == start && end == start));
+        if inside {
+            marked = true;
+        }
+        if at < start || (marked && !inside) {
+            if !marked {
+                marker.push_str(&" ".repeat(w));
+            }
+        } else if inside {
+            marker.extend(std::iter::repeat_n(mark, w));
+        }
     }
-    out
-}
-
-/// "did you mean `x`?" for the closest name, if any.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    closest(name, candidates)
-        .first()
-        .map(|c| format!("did you mean `{c}`?"))
-}
-
-/// A hint for an unknown name: "did you mean `x`?" for a close one, else
-/// "the {what} are `a`, `b` and `c`".
-pub fn did_you_mean_or_list(name: &str, candidates: &[&str], what: &str) -> String {
-    did_you_mean(name, candidates.iter().copied())
-        .unwrap_or_else(|| format!("the {what} are {}", ticked_list(candidates)))
-}
-
-/// Joins names as `` `a`, `b` and `c` ``.
-pub fn ticked_list<S: AsRef<str>>(items: &[S]) -> String {
-    let ticked: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
-    match ticked.len() {
-        0 => String::new(),
-        1 => ticked[0].clone(),
-        n => format!("{} and {}", ticked[..n - 1].join(", "), ticked[n - 1]),
+    if !marked {
+        // The span is empty or at the end of the line: mark the place after it.
+        marker.push(mark);
     }
+    let _ = writeln!(out, "{line_no} | {}", shown.trim_end());
+    let label = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" {label}")
+    };
+    let _ = writeln!(out, "{pad} | {}{label}", marker.trim_end());
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Orders diagnostics by file and position, errors first where they coincide.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
+        key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
+    });
+}
+
+/// Counts of errors and warnings.
+pub fn tally(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diags.len() - errors)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn files(text: &str) -> (Files, FileId) {
+        let mut files = Files::default();
+        let id = files.add("my.toml", text);
+        (files, id)
+    }
+
     #[test]
     fn line_col_counts_lines_and_characters_from_one() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
+        let (files, id) = files("a = 1\nbé = 2\n");
+        let f = files.get(id);
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(6), (2, 1));
         // byte 10 is the `=` after "bé " (é takes two bytes): the 4th character
-        assert_eq!(line_col(text, 10), (2, 4));
-        assert_eq!(line_col(text, 999), (3, 1));
+        assert_eq!(f.line_col(10), (2, 4));
+        assert_eq!(f.line_col(999), (3, 1));
     }
 
     #[test]
     fn render_quotes_the_line_and_puts_carets_under_the_span() {
-        let mut files = Files::default();
-        let id = files.add("my.toml", "[[product]]\nid = \"kvm\"\nvendr = \"x\"\n");
+        let (files, id) = files("[[product]]\nid = \"x\"\nvendr = \"x\"\n");
         let d = Diagnostic::error(
             Loc {
                 file: id,
-                span: 23..28,
+                span: 21..26,
             },
             "unknown key `vendr` in product",
         )
@@ -273,16 +360,52 @@ mod tests {
     }
 
     #[test]
-    fn closest_prefers_near_spellings_and_substrings() {
-        let names = ["kvm", "xen", "hyper-v", "virtualbox", "vmware-workstation"];
-        assert_eq!(closest("kvn", names), vec!["kvm"]);
-        assert_eq!(closest("workstation", names), vec!["vmware-workstation"]);
-        assert!(closest("zzzzzz", names).is_empty());
+    fn a_related_place_is_quoted_with_its_label() {
+        let (files, id) = files("id = \"a\"\nid = \"a\"\n");
+        let d = Diagnostic::error(
+            Loc {
+                file: id,
+                span: 14..17,
+            },
+            "duplicate id `a`",
+        )
+        .related(
+            Loc {
+                file: id,
+                span: 5..8,
+            },
+            "first defined here",
+        );
+        assert_eq!(
+            d.render(&files),
+            "error: duplicate id `a`\n --> my.toml:2:6\n  |\n2 | id = \"a\"\n  |      ^^^\n  |\n ::: my.toml:1:6\n  |\n1 | id = \"a\"\n  |      --- first defined here\n"
+        );
     }
 
     #[test]
-    fn ticked_list_joins_with_and() {
-        assert_eq!(ticked_list(&["a"]), "`a`");
-        assert_eq!(ticked_list(&["a", "b", "c"]), "`a`, `b` and `c`");
+    fn a_long_line_is_quoted_only_around_the_span() {
+        let text = format!("x = \"{}\" y = 1\n", "a".repeat(100_000));
+        let (files, id) = files(&text);
+        let at = text.find(" y").unwrap() + 1;
+        let d = Diagnostic::error(
+            Loc {
+                file: id,
+                span: at..at + 1,
+            },
+            "bad",
+        );
+        let shown = d.render(&files);
+        assert!(shown.len() < 600, "{} bytes", shown.len());
+        assert!(shown.contains("…"), "{shown}");
+        assert!(shown.contains("y = 1"), "{shown}");
+    }
+
+    #[test]
+    fn out_of_range_and_mid_character_spans_do_not_panic() {
+        let (files, id) = files("é\n");
+        for span in [0..0, 1..2, 5..9, 3..1] {
+            let d = Diagnostic::error(Loc { file: id, span }, "x");
+            assert!(d.render(&files).starts_with("error: x"));
+        }
     }
 }

@@ -1,28 +1,26 @@
-//! The rule engine: from facts and criteria to a verdict with its trace.
+//! The rule engine: from facts and criteria to a verdict with its reasons.
 //!
-//! The engine knows no product by name. For a product (in one of its
-//! configurations, possibly with assumed facts) and a school it:
+//! The engine knows no product by name. For a [`Subject`] (a product in one
+//! of its configurations), possibly with assumed facts, and a school it:
 //!
-//! 1. follows the backend chain while the product only delegates (a VMM,
-//!    API, distribution or front-end takes its backend's verdict);
+//! 1. follows the backend chain while the subject only delegates (a VMM,
+//!    API, distribution or front-end takes its backend's verdict), to any
+//!    length, stopping at a cycle;
 //! 2. reads every criterion: the trait value it looks at and the lean that
 //!    value maps to (no lean when the value is `unknown`);
 //! 3. combines the leans of the school's decisive criteria with the school's
-//!    rule ([`combine`]).
+//!    rule ([`combine`]), and gives every other reading its [`Stance`]
+//!    towards the verdict.
 //!
 //! [`changes`] then searches for the smallest sets of fact changes that would
 //! give each other verdict. Everything here is pure and deterministic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::model::{
-    Combine, Configuration, Criterion, Knowledge, Lean, Product, Ref, Role, School, UNKNOWN,
-    Verdict,
+    Combine, Criterion, Knowledge, Lean, Origin, Ref, Role, School, Subject, UNKNOWN, Verdict,
+    spelled,
 };
-
-/// The longest backend chain followed; validation rejects cycles, this only
-/// guards against a loop in data that skipped validation.
-const MAX_CHAIN: usize = 16;
 
 /// A fact assumed for a what-if question (`--assume TRAIT=VALUE`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,28 +31,24 @@ pub struct Assumption {
     pub value: String,
 }
 
-/// Where an effective fact comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// The product's own facts.
-    Product,
-    /// The configuration overrides it.
-    Configuration,
-    /// Assumed on the command line.
-    Assumed,
-    /// The product has no such fact.
-    Missing,
-}
-
-impl Origin {
-    /// The spelling used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Product => "catalog",
-            Origin::Configuration => "configuration",
-            Origin::Assumed => "assumed",
-            Origin::Missing => "missing",
-        }
+spelled! {
+    /// How one reading relates to the verdict. There is one taxonomy, used
+    /// by every format.
+    pub enum Stance {
+        /// The school holds the criterion decisive: it made the verdict.
+        Decisive => "decisive",
+        /// Not decisive, and leans the way the verdict went.
+        Supporting => "supporting",
+        /// Not decisive, and leans against a Type 1 or Type 2 verdict.
+        Dissenting => "dissenting",
+        /// Not decisive; the verdict is neither, and it leans the way some decisive criteria lean.
+        Siding => "siding",
+        /// Its value leans nowhere.
+        Neutral => "neutral",
+        /// Its value is unknown.
+        Unknown => "unknown",
+        /// It leans, but the verdict takes no side it could support or oppose.
+        Evidence => "evidence",
     }
 }
 
@@ -75,35 +69,67 @@ pub struct Reading<'k> {
     pub lean: Option<Lean>,
     /// Whether the school treats the criterion as decisive.
     pub decisive: bool,
+    /// How it relates to the verdict.
+    pub stance: Stance,
+}
+
+impl Reading<'_> {
+    /// The trait read.
+    pub fn trait_id(&self) -> &str {
+        self.criterion.trait_id()
+    }
+
+    /// The convention the criterion follows for this value, if any.
+    pub fn convention(&self) -> Option<&crate::model::Convention> {
+        self.criterion.convention(&self.value)
+    }
+}
+
+/// One step of a backend chain: a subject that delegates, and to what.
+#[derive(Clone, Copy, Debug)]
+pub struct Link<'k> {
+    /// The subject that delegates.
+    pub subject: Subject<'k>,
+    /// Its role.
+    pub role: Role,
+    /// The backend it names.
+    pub backend: Subject<'k>,
+}
+
+/// Why a delegating subject could not be classified (only in data that
+/// skipped validation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Broken {
+    /// The backend it names is not in the catalog.
+    MissingBackend(String),
+    /// The chain comes back to a subject already on it.
+    Cycle(String),
 }
 
 /// A verdict with everything that produced it.
 #[derive(Clone, Debug)]
 pub struct Classification<'k> {
-    /// The product.
-    pub product: &'k Product,
-    /// The configuration, when not the default.
-    pub configuration: Option<&'k Configuration>,
+    /// What was classified.
+    pub subject: Subject<'k>,
     /// The school applied.
     pub school: &'k School,
-    /// The product's role in this configuration.
-    pub role: Role,
     /// The verdict.
     pub verdict: Verdict,
-    /// Every criterion, decisive ones first (empty when the verdict is delegated).
+    /// The backend chain, when the subject delegates: each link in order.
+    pub chain: Vec<Link<'k>>,
+    /// The subject whose own facts decided (the subject itself when it does not delegate).
+    pub decider: Subject<'k>,
+    /// Every criterion read against the decider's facts, decisive ones
+    /// first (empty when the chain is broken).
     pub readings: Vec<Reading<'k>>,
-    /// For a product that delegates: the classification of its backend.
-    pub backend: Option<Box<Classification<'k>>>,
+    /// Set when the chain ends without a subject to decide.
+    pub broken: Option<Broken>,
 }
 
 impl<'k> Classification<'k> {
-    /// The classification whose own facts decided (the end of the backend chain).
-    pub fn decider(&self) -> &Classification<'k> {
-        let mut c = self;
-        while let Some(b) = &c.backend {
-            c = b;
-        }
-        c
+    /// The role of the classified subject.
+    pub fn role(&self) -> Role {
+        self.subject.role()
     }
 
     /// The decisive readings.
@@ -116,26 +142,74 @@ impl<'k> Classification<'k> {
         self.decisive().filter(|r| r.lean == Some(lean)).collect()
     }
 
-    /// The value the catalog gives for a trait of the product whose facts
-    /// decide (its configuration's value first), ignoring assumptions.
-    pub fn catalog_value(&self, trait_id: &str) -> &'k str {
-        let d = self.decider();
-        d.product
-            .fact_in(d.configuration, trait_id)
-            .map_or(UNKNOWN, |(f, _)| f.value.as_str())
-    }
-
     /// The decisive readings whose value is unknown.
     pub fn unknown(&self) -> Vec<&Reading<'k>> {
         self.decisive().filter(|r| r.lean.is_none()).collect()
     }
+
+    /// The value the catalog gives for a trait of the decider, ignoring assumptions.
+    pub fn catalog_value(&self, trait_id: &str) -> &'k str {
+        self.decider
+            .fact(trait_id)
+            .map_or(UNKNOWN, |(f, _)| f.value.as_str())
+    }
+
+    /// Why the verdict is what it is, as structure every format can word.
+    pub fn reason(&self) -> Reason<'_, 'k> {
+        if let Some(b) = &self.broken {
+            return Reason::Broken(b);
+        }
+        match self.verdict {
+            Verdict::Type1 | Verdict::Type2 => Reason::Agree {
+                lean: self.verdict.lean().unwrap_or(Lean::Type1),
+                readings: self.leaning(self.verdict.lean().unwrap_or(Lean::Type1)),
+            },
+            Verdict::Neither => {
+                let (type1, type2) = (self.leaning(Lean::Type1), self.leaning(Lean::Type2));
+                if type1.is_empty() && type2.is_empty() {
+                    Reason::NoLean
+                } else {
+                    Reason::Split { type1, type2 }
+                }
+            }
+            Verdict::NotAHypervisor => Reason::Fails(self.leaning(Lean::NotAHypervisor)),
+            Verdict::Undetermined => Reason::Unknown(self.unknown()),
+        }
+    }
+}
+
+/// The reason for a verdict, in structure.
+#[derive(Clone, Debug)]
+pub enum Reason<'c, 'k> {
+    /// Type 1 or Type 2: the decisive criteria that lean all lean this way.
+    Agree {
+        /// The shared lean.
+        lean: Lean,
+        /// The readings that lean it.
+        readings: Vec<&'c Reading<'k>>,
+    },
+    /// Neither: decisive criteria lean both ways.
+    Split {
+        /// Those leaning Type 1.
+        type1: Vec<&'c Reading<'k>>,
+        /// Those leaning Type 2.
+        type2: Vec<&'c Reading<'k>>,
+    },
+    /// Neither: no decisive criterion leans at all.
+    NoLean,
+    /// Not a hypervisor: these readings fail the test.
+    Fails(Vec<&'c Reading<'k>>),
+    /// Undetermined: these decisive facts are unknown.
+    Unknown(Vec<&'c Reading<'k>>),
+    /// Undetermined: the backend chain is broken.
+    Broken(&'c Broken),
 }
 
 /// Combines the leans of the decisive criteria (`None` = unknown) with a rule.
 ///
-/// In order: any `not-a-hypervisor` lean wins (an emulator is not a
-/// hypervisor whatever else holds); then any unknown gives `undetermined`;
-/// then the type leans are combined by the rule. Criteria with no lean do not
+/// In order: any `not-a-hypervisor` lean wins (what is not a hypervisor is
+/// not one whatever else holds); then any unknown gives `undetermined`; then
+/// the type leans are combined by the rule. Criteria with no lean do not
 /// count; if none leans at all the verdict is `neither`.
 pub fn combine(rule: Combine, leans: &[Option<Lean>]) -> Verdict {
     if leans.contains(&Some(Lean::NotAHypervisor)) {
@@ -160,71 +234,91 @@ pub fn combine(rule: Combine, leans: &[Option<Lean>]) -> Verdict {
     }
 }
 
-/// The lean of a criterion for a value; `None` for `unknown`.
-fn lean_of(c: &Criterion, value: &str) -> Option<Lean> {
-    (value != UNKNOWN).then(|| c.lean(value))
-}
-
-/// Classifies a product (in a configuration, with assumptions) under a school.
+/// Classifies a subject, with assumptions, under a school.
 ///
-/// Assumptions apply to the product whose own facts decide, at the end of
+/// Assumptions apply to the subject whose own facts decide, at the end of
 /// the backend chain.
 pub fn classify<'k>(
     kb: &'k Knowledge,
-    product: &'k Product,
-    configuration: Option<&'k Configuration>,
+    subject: Subject<'k>,
     school: &'k School,
     assumptions: &[Assumption],
 ) -> Classification<'k> {
-    classify_at(kb, product, configuration, school, assumptions, 0)
-}
-
-fn classify_at<'k>(
-    kb: &'k Knowledge,
-    product: &'k Product,
-    configuration: Option<&'k Configuration>,
-    school: &'k School,
-    assumptions: &[Assumption],
-    depth: usize,
-) -> Classification<'k> {
-    let role = product.role_in(configuration);
-    if let Some((backend, backend_config)) = product
-        .backend_in(configuration)
-        .filter(|_| role.delegates() && depth < MAX_CHAIN)
-        .and_then(|b| kb.backend(&b.id))
-    {
-        let inner = classify_at(kb, backend, backend_config, school, assumptions, depth + 1);
+    let mut chain = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cur = subject;
+    let mut broken = None;
+    while cur.role().delegates() {
+        if !seen.insert(cur.to_string()) {
+            broken = Some(Broken::Cycle(cur.to_string()));
+            break;
+        }
+        let Some(b) = cur.backend() else {
+            broken = Some(Broken::MissingBackend(String::new()));
+            break;
+        };
+        let Some(next) = kb.backend(&b.id) else {
+            broken = Some(Broken::MissingBackend(b.id.clone()));
+            break;
+        };
+        chain.push(Link {
+            subject: cur,
+            role: cur.role(),
+            backend: next,
+        });
+        cur = next;
+    }
+    if let Some(broken) = broken {
         return Classification {
-            product,
-            configuration,
+            subject,
             school,
-            role,
-            verdict: inner.verdict,
+            verdict: Verdict::Undetermined,
+            chain,
+            decider: cur,
             readings: Vec::new(),
-            backend: Some(Box::new(inner)),
+            broken: Some(broken),
         };
     }
-    let readings = read(kb, product, configuration, school, assumptions);
+    let mut readings = read(kb, cur, school, assumptions);
     let leans: Vec<Option<Lean>> = readings
         .iter()
         .filter(|r| r.decisive)
         .map(|r| r.lean)
         .collect();
-    // A delegating product whose backend is missing (only possible in
-    // unvalidated data) has no facts of its own to decide with.
-    let verdict = if role.delegates() {
-        Verdict::Undetermined
-    } else {
-        combine(school.combine, &leans)
-    };
+    let verdict = combine(school.combine, &leans);
+    let sides: Vec<Lean> = readings
+        .iter()
+        .filter(|r| r.decisive)
+        .filter_map(|r| r.lean)
+        .collect();
+    for r in &mut readings {
+        r.stance = stance(r, verdict, &sides);
+    }
     Classification {
-        product,
-        configuration,
+        subject,
         school,
-        role,
         verdict,
+        chain,
+        decider: cur,
         readings,
-        backend: None,
+        broken: None,
+    }
+}
+
+/// How a reading relates to a verdict, given the leans of the decisive ones.
+fn stance(r: &Reading<'_>, verdict: Verdict, decisive_leans: &[Lean]) -> Stance {
+    if r.decisive {
+        return Stance::Decisive;
+    }
+    let Some(lean) = r.lean else {
+        return Stance::Unknown;
+    };
+    match (verdict, lean) {
+        (_, Lean::Neutral) => Stance::Neutral,
+        (Verdict::Type1 | Verdict::Type2, l) if Some(l) == verdict.lean() => Stance::Supporting,
+        (Verdict::Type1 | Verdict::Type2, _) => Stance::Dissenting,
+        (Verdict::Neither, l) if decisive_leans.contains(&l) => Stance::Siding,
+        _ => Stance::Evidence,
     }
 }
 
@@ -232,51 +326,38 @@ fn classify_at<'k>(
 /// first (in the school's order), then the rest (in data order).
 fn read<'k>(
     kb: &'k Knowledge,
-    product: &'k Product,
-    configuration: Option<&'k Configuration>,
+    subject: Subject<'k>,
     school: &'k School,
     assumptions: &[Assumption],
 ) -> Vec<Reading<'k>> {
-    let decisive: Vec<&Criterion> = school
-        .decisive
-        .iter()
-        .filter_map(|r| kb.criterion(&r.id))
-        .collect();
+    let decisive = school.decisive.iter().filter_map(|r| kb.criterion(&r.id));
+    let decisive_ids: HashSet<&str> = school.decisive.iter().map(|r| r.id.as_str()).collect();
     let others = kb
         .criteria
         .iter()
-        .filter(|c| !school.decisive.iter().any(|r| r.id == c.id));
+        .filter(|c| !decisive_ids.contains(c.id.as_str()));
     decisive
-        .iter()
-        .copied()
         .map(|c| (c, true))
         .chain(others.map(|c| (c, false)))
         .map(|(criterion, decisive)| {
             let t = criterion.trait_id();
             let assumed = assumptions.iter().rev().find(|a| a.trait_id == t);
-            let (value, sources, note, origin) = match (assumed, product.fact_in(configuration, t))
-            {
+            let (value, sources, note, origin) = match (assumed, subject.fact(t)) {
                 (Some(a), _) => (a.value.clone(), &[][..], None, Origin::Assumed),
-                (None, Some((f, configured))) => (
-                    f.value.clone(),
-                    &f.sources[..],
-                    f.note.as_deref(),
-                    if configured {
-                        Origin::Configuration
-                    } else {
-                        Origin::Product
-                    },
-                ),
+                (None, Some((f, origin))) => {
+                    (f.value.clone(), &f.sources[..], f.note.as_deref(), origin)
+                }
                 (None, None) => (UNKNOWN.to_string(), &[][..], None, Origin::Missing),
             };
             Reading {
                 criterion,
-                lean: lean_of(criterion, &value),
+                lean: criterion.reading(&value),
                 value,
                 sources,
                 note,
                 origin,
                 decisive,
+                stance: Stance::Decisive,
             }
         })
         .collect()
@@ -304,136 +385,160 @@ pub struct Change {
     pub steps: Vec<Step>,
 }
 
+/// What would change a verdict: the smallest change sets found, and whether
+/// the search stopped at its bound before it was complete.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// The change sets, by verdict then in search order.
+    pub sets: Vec<Change>,
+    /// True when the search hit a bound, so other sets may exist.
+    pub truncated: bool,
+}
+
 /// The most traits changed at once when searching; schools decide on few.
 const MAX_SET: usize = 3;
 /// A bound on the assignments tried, so a school with many decisive
 /// criteria over many values cannot make a query slow.
 const MAX_TRIES: usize = 200_000;
+/// A bound on the change sets kept for one verdict.
+const MAX_KEPT: usize = 64;
 
 /// For each verdict other than the current one that some change can reach,
 /// the smallest sets of changes to the decisive facts that give it.
 ///
 /// Changes go to known values only (never to `unknown`), so `undetermined` is
 /// never a target; for an undetermined product the result says which facts,
-/// once known, would settle it.
-pub fn changes(kb: &Knowledge, classification: &Classification<'_>) -> Vec<Change> {
-    let c = classification.decider();
+/// once known, would settle it. Subsets and assignments are enumerated
+/// lazily, and the search stops after [`MAX_TRIES`] assignments.
+pub fn changes(kb: &Knowledge, c: &Classification<'_>) -> Changes {
+    if c.broken.is_some() {
+        return Changes::default();
+    }
     let decisive: Vec<&Reading<'_>> = c.decisive().collect();
-    // The decisive traits, in order, with their current values and allowed values.
+    // The decisive traits, in order, with their current values and the values they could take.
     let mut traits: Vec<(&str, &str, Vec<&str>)> = Vec::new();
     for r in &decisive {
-        let t = r.criterion.trait_id();
+        let t = r.trait_id();
         if traits.iter().any(|(id, _, _)| *id == t) {
             continue;
         }
-        let values = kb.trait_def(t).map(|d| d.value_ids()).unwrap_or_default();
+        let values = kb
+            .trait_def(t)
+            .map(|d| d.value_ids())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| *v != r.value)
+            .collect();
         traits.push((t, r.value.as_str(), values));
     }
-    let evaluate = |assign: &BTreeMap<&str, &str>| -> Verdict {
-        let leans: Vec<Option<Lean>> = decisive
-            .iter()
-            .map(|r| {
-                let v = assign
-                    .get(r.criterion.trait_id())
-                    .copied()
-                    .unwrap_or(r.value.as_str());
-                lean_of(r.criterion, v)
-            })
-            .collect();
-        combine(c.school.combine, &leans)
-    };
-    let mut found: BTreeMap<Verdict, (usize, Vec<Vec<Step>>)> = BTreeMap::new();
-    let mut tries = 0usize;
-    for size in 1..=traits.len().min(MAX_SET) {
-        for subset in subsets(traits.len(), size) {
-            let choices: Vec<Vec<&str>> = subset
+    let slot: Vec<usize> = decisive
+        .iter()
+        .map(|r| {
+            traits
                 .iter()
-                .map(|&i| {
-                    let (_, now, values) = &traits[i];
-                    values.iter().copied().filter(|v| v != now).collect()
-                })
-                .collect();
-            for pick in product_of(&choices) {
-                tries += 1;
-                if tries > MAX_TRIES {
-                    return flatten(found, &c.product.id);
+                .position(|(id, _, _)| *id == r.trait_id())
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut found: BTreeMap<Verdict, (usize, Vec<Vec<Step>>)> = BTreeMap::new();
+    let mut truncated = false;
+    let mut tries = 0usize;
+    let mut assign: Vec<Option<&str>> = vec![None; traits.len()];
+    'search: for size in 1..=traits.len().min(MAX_SET) {
+        let mut subset: Vec<usize> = (0..size).collect();
+        loop {
+            if subset.iter().all(|&i| !traits[i].2.is_empty()) {
+                let mut pick = vec![0usize; size];
+                loop {
+                    tries += 1;
+                    if tries > MAX_TRIES {
+                        truncated = true;
+                        break 'search;
+                    }
+                    for (k, &i) in subset.iter().enumerate() {
+                        assign[i] = Some(traits[i].2[pick[k]]);
+                    }
+                    let leans: Vec<Option<Lean>> = decisive
+                        .iter()
+                        .zip(&slot)
+                        .map(|(r, &i)| r.criterion.reading(assign[i].unwrap_or(&r.value)))
+                        .collect();
+                    let verdict = combine(c.school.combine, &leans);
+                    if verdict != c.verdict && verdict != Verdict::Undetermined {
+                        let entry = found.entry(verdict).or_insert((size, Vec::new()));
+                        if entry.0 == size {
+                            if entry.1.len() < MAX_KEPT {
+                                entry.1.push(
+                                    subset
+                                        .iter()
+                                        .map(|&i| Step {
+                                            trait_id: traits[i].0.to_string(),
+                                            from: traits[i].1.to_string(),
+                                            to: assign[i].unwrap_or_default().to_string(),
+                                        })
+                                        .collect(),
+                                );
+                            } else {
+                                truncated = true;
+                            }
+                        }
+                    }
+                    if !next_pick(&mut pick, subset.iter().map(|&i| traits[i].2.len())) {
+                        break;
+                    }
                 }
-                let assign: BTreeMap<&str, &str> = subset
-                    .iter()
-                    .zip(&pick)
-                    .map(|(&i, v)| (traits[i].0, *v))
-                    .collect();
-                let verdict = evaluate(&assign);
-                if verdict == c.verdict || verdict == Verdict::Undetermined {
-                    continue;
+                for &i in &subset {
+                    assign[i] = None;
                 }
-                let entry = found.entry(verdict).or_insert((size, Vec::new()));
-                if entry.0 == size {
-                    entry.1.push(
-                        subset
-                            .iter()
-                            .zip(&pick)
-                            .map(|(&i, v)| Step {
-                                trait_id: traits[i].0.to_string(),
-                                from: traits[i].1.to_string(),
-                                to: (*v).to_string(),
-                            })
-                            .collect(),
-                    );
-                }
+            }
+            if !next_subset(&mut subset, traits.len()) {
+                break;
             }
         }
     }
-    flatten(found, &c.product.id)
-}
-
-fn flatten(found: BTreeMap<Verdict, (usize, Vec<Vec<Step>>)>, product: &str) -> Vec<Change> {
-    found
+    let product = c.decider.product.id.clone();
+    let sets = found
         .into_iter()
         .flat_map(|(verdict, (_, sets))| {
+            let product = product.clone();
             sets.into_iter().map(move |steps| Change {
-                product: product.to_string(),
+                product: product.clone(),
                 verdict,
                 steps,
             })
         })
-        .collect()
+        .collect();
+    Changes { sets, truncated }
 }
 
-/// Every `size`-element subset of `0..n`, in lexicographic order.
-fn subsets(n: usize, size: usize) -> Vec<Vec<usize>> {
-    fn go(start: usize, n: usize, size: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == size {
-            out.push(cur.clone());
-            return;
-        }
-        for i in start..n {
-            cur.push(i);
-            go(i + 1, n, size, cur, out);
-            cur.pop();
+/// Advances `subset` (sorted indices into `0..n`) to the next subset of the
+/// same size in lexicographic order; false when there is none.
+fn next_subset(subset: &mut [usize], n: usize) -> bool {
+    let k = subset.len();
+    for i in (0..k).rev() {
+        if subset[i] < n - k + i {
+            subset[i] += 1;
+            for j in i + 1..k {
+                subset[j] = subset[j - 1] + 1;
+            }
+            return true;
         }
     }
-    let mut out = Vec::new();
-    go(0, n, size, &mut Vec::new(), &mut out);
-    out
+    false
 }
 
-/// The cartesian product of the choices, in order.
-fn product_of<'a>(choices: &[Vec<&'a str>]) -> Vec<Vec<&'a str>> {
-    let mut out: Vec<Vec<&str>> = vec![Vec::new()];
-    for options in choices {
-        out = out
-            .into_iter()
-            .flat_map(|prefix| {
-                options.iter().map(move |o| {
-                    let mut p = prefix.clone();
-                    p.push(*o);
-                    p
-                })
-            })
-            .collect();
+/// Advances an odometer whose digits count up to the given sizes; false
+/// when it wraps round.
+fn next_pick(pick: &mut [usize], sizes: impl Iterator<Item = usize>) -> bool {
+    let sizes: Vec<usize> = sizes.collect();
+    for i in (0..pick.len()).rev() {
+        pick[i] += 1;
+        if pick[i] < sizes[i] {
+            return true;
+        }
+        pick[i] = 0;
     }
-    out
+    false
 }
 
 #[cfg(test)]
@@ -442,79 +547,53 @@ mod tests {
     use Lean::*;
 
     #[test]
-    fn all_agree_gives_the_shared_lean() {
-        assert_eq!(
-            combine(Combine::AllAgree, &[Some(Type1), Some(Type1)]),
-            Verdict::Type1
-        );
-        assert_eq!(
-            combine(Combine::AllAgree, &[Some(Type2), Some(Type2)]),
-            Verdict::Type2
-        );
-    }
-
-    #[test]
-    fn all_agree_gives_neither_when_decisive_criteria_disagree() {
-        assert_eq!(
-            combine(Combine::AllAgree, &[Some(Type1), Some(Type2)]),
-            Verdict::Neither
-        );
-    }
-
-    #[test]
-    fn criteria_without_a_lean_do_not_count() {
-        assert_eq!(
-            combine(Combine::AllAgree, &[Some(None), Some(Type2)]),
-            Verdict::Type2
-        );
-        assert_eq!(
-            combine(Combine::AllAgree, &[Some(None), Some(None)]),
-            Verdict::Neither
-        );
-    }
-
-    #[test]
-    fn an_unknown_decisive_fact_gives_undetermined() {
-        assert_eq!(
-            combine(Combine::AllAgree, &[Option::None, Some(Type1)]),
-            Verdict::Undetermined
-        );
-        assert_eq!(
-            combine(Combine::Majority, &[Option::None, Some(Type1)]),
-            Verdict::Undetermined
-        );
-    }
-
-    #[test]
-    fn an_emulator_lean_wins_even_over_unknown_facts() {
-        assert_eq!(
-            combine(
-                Combine::AllAgree,
-                &[Some(NotAHypervisor), Option::None, Some(Type1)]
+    fn combine_follows_each_rule() {
+        use Combine::{AllAgree, Majority};
+        let cases: [(Combine, &[Option<Lean>], Verdict); 12] = [
+            (AllAgree, &[Some(Type1), Some(Type1)], Verdict::Type1),
+            (AllAgree, &[Some(Type2), Some(Type2)], Verdict::Type2),
+            (AllAgree, &[Some(Type1), Some(Type2)], Verdict::Neither),
+            (AllAgree, &[Some(Neutral), Some(Type2)], Verdict::Type2),
+            (AllAgree, &[Some(Neutral), Some(Neutral)], Verdict::Neither),
+            (AllAgree, &[None, Some(Type1)], Verdict::Undetermined),
+            (Majority, &[None, Some(Type1)], Verdict::Undetermined),
+            (
+                AllAgree,
+                &[Some(NotAHypervisor), None, Some(Type1)],
+                Verdict::NotAHypervisor,
             ),
-            Verdict::NotAHypervisor
-        );
+            (
+                Majority,
+                &[Some(Type1), Some(Type1), Some(Type2)],
+                Verdict::Type1,
+            ),
+            (
+                Majority,
+                &[Some(Type2), Some(Type2), Some(Type1)],
+                Verdict::Type2,
+            ),
+            (Majority, &[Some(Type1), Some(Type2)], Verdict::Neither),
+            (Majority, &[], Verdict::Neither),
+        ];
+        for (rule, leans, want) in cases {
+            assert_eq!(combine(rule, leans), want, "{rule} {leans:?}");
+        }
     }
 
     #[test]
-    fn majority_counts_leans_and_ties_give_neither() {
-        let m = Combine::Majority;
-        assert_eq!(
-            combine(m, &[Some(Type1), Some(Type1), Some(Type2)]),
-            Verdict::Type1
-        );
-        assert_eq!(
-            combine(m, &[Some(Type2), Some(Type2), Some(Type1)]),
-            Verdict::Type2
-        );
-        assert_eq!(combine(m, &[Some(Type1), Some(Type2)]), Verdict::Neither);
-    }
-
-    #[test]
-    fn subsets_and_products_enumerate_in_order() {
-        assert_eq!(subsets(3, 2), vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
-        let p = product_of(&[vec!["a", "b"], vec!["x"]]);
-        assert_eq!(p, vec![vec!["a", "x"], vec!["b", "x"]]);
+    fn subsets_and_picks_enumerate_in_order() {
+        let mut s = vec![0, 1];
+        let mut all = vec![s.clone()];
+        while next_subset(&mut s, 3) {
+            all.push(s.clone());
+        }
+        assert_eq!(all, vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
+        let mut p = vec![0, 0];
+        let mut n = 1;
+        while next_pick(&mut p, [2, 3].into_iter()) {
+            n += 1;
+        }
+        assert_eq!(n, 6);
     }
 }
 
@@ -524,7 +603,7 @@ mod knowledge_tests {
     use crate::load::load_texts;
 
     /// A knowledge base of one trait, one criterion covering every lean,
-    /// one school, and one product per value.
+    /// one school, one product per value, and a VMM over one of them.
     fn kb() -> Knowledge {
         let mut text = String::from(
             r#"
@@ -574,30 +653,41 @@ sources = ["s"]
         text.push_str("\n[[product]]\nid = \"front\"\nname = \"Front\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"vmm\"\nbackend = \"p-two\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n");
         let loaded = load_texts(false, vec![("kb.toml".into(), text)], None);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        let problems = crate::validate::validate(&loaded.knowledge);
+        assert!(problems.is_empty(), "{problems:?}");
         loaded.knowledge
     }
 
-    fn verdict(kb: &Knowledge, id: &str) -> Verdict {
-        classify(kb, kb.product(id).unwrap(), None, &kb.schools[0], &[]).verdict
+    fn classify_id<'k>(kb: &'k Knowledge, id: &str, assume: &[Assumption]) -> Classification<'k> {
+        classify(
+            kb,
+            Subject::of(kb.product(id).unwrap()),
+            &kb.schools[0],
+            assume,
+        )
     }
 
     #[test]
     fn each_lean_gives_its_verdict() {
         let kb = kb();
-        assert_eq!(verdict(&kb, "p-one"), Verdict::Type1);
-        assert_eq!(verdict(&kb, "p-two"), Verdict::Type2);
-        assert_eq!(verdict(&kb, "p-emu"), Verdict::NotAHypervisor);
-        assert_eq!(verdict(&kb, "p-none"), Verdict::Neither);
-        assert_eq!(verdict(&kb, "p-unknown"), Verdict::Undetermined);
+        for (id, want) in [
+            ("p-one", Verdict::Type1),
+            ("p-two", Verdict::Type2),
+            ("p-emu", Verdict::NotAHypervisor),
+            ("p-none", Verdict::Neither),
+            ("p-unknown", Verdict::Undetermined),
+        ] {
+            assert_eq!(classify_id(&kb, id, &[]).verdict, want, "{id}");
+        }
     }
 
     #[test]
     fn a_delegating_product_takes_its_backends_verdict() {
         let kb = kb();
-        let c = classify(&kb, kb.product("front").unwrap(), None, &kb.schools[0], &[]);
+        let c = classify_id(&kb, "front", &[]);
         assert_eq!(c.verdict, Verdict::Type2);
-        assert!(c.readings.is_empty());
-        assert_eq!(c.decider().product.id, "p-two");
+        assert_eq!(c.chain.len(), 1);
+        assert_eq!(c.decider.product.id, "p-two");
     }
 
     #[test]
@@ -607,34 +697,24 @@ sources = ["s"]
             trait_id: "kind".into(),
             value: "one".into(),
         }];
-        let c = classify(
-            &kb,
-            kb.product("front").unwrap(),
-            None,
-            &kb.schools[0],
-            &assume,
-        );
+        let c = classify_id(&kb, "front", &assume);
         assert_eq!(c.verdict, Verdict::Type1);
-        assert_eq!(c.decider().readings[0].origin, Origin::Assumed);
+        assert_eq!(c.readings[0].origin, Origin::Assumed);
         assert_eq!(c.catalog_value("kind"), "two");
     }
 
     #[test]
     fn changes_list_every_other_reachable_verdict_by_one_change() {
         let kb = kb();
-        let c = classify(&kb, kb.product("p-one").unwrap(), None, &kb.schools[0], &[]);
-        let verdicts: Vec<Verdict> = changes(&kb, &c).iter().map(|c| c.verdict).collect();
+        let c = classify_id(&kb, "p-one", &[]);
+        let verdicts: Vec<Verdict> = changes(&kb, &c).sets.iter().map(|c| c.verdict).collect();
         assert_eq!(
             verdicts,
             [Verdict::Type2, Verdict::Neither, Verdict::NotAHypervisor]
         );
-        let c = classify(
-            &kb,
-            kb.product("p-unknown").unwrap(),
-            None,
-            &kb.schools[0],
-            &[],
-        );
-        assert_eq!(changes(&kb, &c).len(), 4, "every known value settles it");
+        let c = classify_id(&kb, "p-unknown", &[]);
+        let found = changes(&kb, &c);
+        assert_eq!(found.sets.len(), 4, "every known value settles it");
+        assert!(!found.truncated);
     }
 }

@@ -7,7 +7,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::diagnostic::ticked_list;
+use crate::prose::{List, count};
 
 /// Exit code: a named product is not in the catalog.
 pub const EXIT_NOT_FOUND: u8 = 1;
@@ -80,11 +80,19 @@ pub enum Error {
         /// What went wrong.
         problem: FileProblem,
     },
-    /// One or more data files are invalid; the report holds every diagnostic.
-    #[error("{report}")]
+    /// The data has errors (already reported), so nothing was classified.
+    #[error("the data has {}; nothing was classified. Fix {} and run again.", count(*errors, "problem", "problems"), if *errors == 1 { "it" } else { "them" })]
     InvalidData {
-        /// The rendered diagnostics and a summary line.
-        report: String,
+        /// How many errors.
+        errors: usize,
+    },
+    /// `check` found errors (already reported).
+    #[error("found {} and {}", count(*errors, "error", "errors"), count(*warnings, "warning", "warnings"))]
+    CheckFailed {
+        /// How many errors.
+        errors: usize,
+        /// How many warnings.
+        warnings: usize,
     },
     /// A command-line value is wrong in a way clap cannot see (an unknown trait, ...).
     #[error("{message}")]
@@ -106,6 +114,12 @@ impl Error {
         }
     }
 
+    /// Whether the message is a summary of diagnostics already printed, so
+    /// it is shown as `error: ...` like them rather than `hvkb: error: ...`.
+    pub fn is_summary(&self) -> bool {
+        matches!(self, Error::InvalidData { .. } | Error::CheckFailed { .. })
+    }
+
     /// Whether this is a write to a closed pipe, which hvkb treats as success.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
@@ -116,7 +130,7 @@ impl Error {
         match self {
             Error::UnknownProduct { suggestions, .. } if !suggestions.is_empty() => Some(format!(
                 "did you mean {}? (`hvkb list` shows every product)",
-                or_list(suggestions)
+                List::or(suggestions).ticked()
             )),
             Error::UnknownProduct { .. } => {
                 Some("run `hvkb list` to see every product".to_string())
@@ -124,12 +138,13 @@ impl Error {
             Error::UnknownConfiguration { known, .. } if known.is_empty() => {
                 Some("this product has only its default configuration".to_string())
             }
-            Error::UnknownConfiguration { known, .. } => {
-                Some(format!("its configurations are {}", ticked_list(known)))
-            }
+            Error::UnknownConfiguration { known, .. } => Some(format!(
+                "its configurations are {}",
+                List::and(known).ticked()
+            )),
             Error::UnknownSchool { known, .. } => Some(format!(
                 "the schools are {} (`hvkb schools` describes them)",
-                ticked_list(known)
+                List::and(known).ticked()
             )),
             Error::File {
                 problem: FileProblem::Missing,
@@ -138,14 +153,5 @@ impl Error {
             Error::File { .. } => Some("give the path of a TOML data file".to_string()),
             _ => None,
         }
-    }
-}
-
-fn or_list(items: &[String]) -> String {
-    let ticked: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
-    match ticked.len() {
-        0 => String::new(),
-        1 => ticked[0].clone(),
-        n => format!("{} or {}", ticked[..n - 1].join(", "), ticked[n - 1]),
     }
 }

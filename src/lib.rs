@@ -1,26 +1,31 @@
 //! hvkb: a knowledge base that classifies hypervisors as Type 1, Type 2 or
 //! neither, from sourced facts, and explains why.
 //!
-//! Data flow (see `DESIGN.md` in the project's shared notes):
+//! Data flow:
 //!
 //! ```text
-//! cli (clap) → load built-in data + user files   (load)
-//!            → validate, collecting every problem (validate)
-//!            → classify under a school             (engine, pure)
-//!            → render table | json                 (render, pure)
-//!            → one writer to stdout; errors to stderr; exit code (app, main)
+//! cli (clap) → load built-in data + user files     (load: syntax and shape)
+//!            → validate, collecting every problem   (validate)
+//!            → resolve the command into a query      (query)
+//!            → classify and explain                  (engine, explain, debate: pure)
+//!            → render text | json | markdown | cite  (render, cite: pure)
+//!            → one writer to stdout; diagnostics to stderr; exit code (app, main)
 //! ```
 //!
-//! No verdict is stored in data, and nothing in this crate names a product:
-//! facts, criteria and schools are all data files under `data/`.
+//! No verdict is stored in data, and nothing in this crate names a product,
+//! a school or a trait: facts, criteria and schools are data files.
 
 pub mod app;
+pub mod cite;
 pub mod cli;
 pub mod debate;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod load;
 pub mod model;
+pub mod prose;
+pub mod query;
 pub mod render;
 pub mod validate;

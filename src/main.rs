@@ -40,10 +40,8 @@ fn main() -> ExitCode {
 /// is nowhere left to report to, so write failures are ignored.
 fn report(e: &Error) {
     let mut err = io::stderr().lock();
-    let _ = match e {
-        Error::InvalidData { report } => writeln!(err, "{report}"),
-        _ => writeln!(err, "hvkb: error: {e}"),
-    };
+    let prefix = if e.is_summary() { "" } else { "hvkb: " };
+    let _ = writeln!(err, "{prefix}error: {e}");
     if let Some(hint) = e.hint() {
         let _ = writeln!(err, "hvkb: hint: {hint}");
     }

@@ -1,11 +1,11 @@
 //! The knowledge base as the rest of the program sees it.
 //!
-//! Four layers, all read from data (see `DESIGN.md`): **sources** (papers,
-//! vendor documents, source code), **traits** (the architecture facts a
-//! product can have, with their allowed values), **criteria** (one question
-//! about one trait, mapping each value to a lean), **schools** (which
-//! criteria decide, and how they combine) and **products** (facts with
-//! sources). No verdict is stored anywhere: [`crate::engine`] derives it.
+//! Five kinds of entity, all read from data: **sources** (the works facts
+//! are taken from), **traits** (the architecture facts a product can have,
+//! with their allowed values), **criteria** (one question about one trait,
+//! mapping each value to a lean), **schools** (which criteria decide, and
+//! how they combine) and **products** (facts with sources). No verdict is
+//! stored anywhere: [`crate::engine`] derives it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,6 +17,80 @@ use crate::diagnostic::Loc;
 /// The value every trait accepts when a fact is not known.
 pub const UNKNOWN: &str = "unknown";
 
+/// What a dispute is about when it records what sources call the product
+/// as a whole, rather than one of its facts.
+pub const CLASSIFICATION: &str = "classification";
+
+/// Defines a closed set of words spelled one way in data, output and the
+/// command line: the enum, `ALL`, `as_str`, `parse`, `help` (the variant's
+/// doc comment), `Display`, and serde through the same spelling.
+macro_rules! spelled {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( #[doc = $doc:literal] $variant:ident => $spelling:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $( #[doc = $doc] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling used in data files, output and on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $spelling, )+
+                }
+            }
+
+            /// Parses a spelling.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+
+            /// What the value means, in a few words.
+            pub fn help(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $doc.trim(), )+
+                }
+            }
+
+            /// Every spelling, in order.
+            pub fn spellings() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.as_str()).collect()
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| {
+                    serde::de::Error::unknown_variant(&s, &[$($spelling),+])
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use spelled;
+
 /// A reference by id to another entity (a source, a criterion, a product),
 /// with where it is written so a dangling one can be pointed at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,74 +101,51 @@ pub struct Ref {
     pub loc: Loc,
 }
 
+/// A value with where it is written (an alias, an architecture).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is written.
+    pub loc: Loc,
+}
+
 /// Ids of a list of references, for output.
 pub fn ref_ids(refs: &[Ref]) -> Vec<&str> {
     refs.iter().map(|r| r.id.as_str()).collect()
 }
 
-/// Where a criterion points for one trait value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Lean {
-    /// Points to Type 1.
-    Type1,
-    /// Points to Type 2.
-    Type2,
-    /// Says the product is not a hypervisor at all (an emulator).
-    NotAHypervisor,
-    /// Says nothing about the type.
-    None,
-}
-
-impl Lean {
-    /// The spelling used in data files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lean::Type1 => "type1",
-            Lean::Type2 => "type2",
-            Lean::NotAHypervisor => "not-a-hypervisor",
-            Lean::None => "none",
-        }
-    }
-
-    /// Every lean, in the order data files list them.
-    pub const ALL: [Lean; 4] = [Lean::Type1, Lean::Type2, Lean::NotAHypervisor, Lean::None];
-}
-
-impl fmt::Display for Lean {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+spelled! {
+    /// Where a criterion points for one trait value.
+    pub enum Lean {
+        /// Points to Type 1.
+        Type1 => "type1",
+        /// Points to Type 2.
+        Type2 => "type2",
+        /// Says the product is not a hypervisor at all.
+        NotAHypervisor => "not-a-hypervisor",
+        /// Says nothing about the type.
+        Neutral => "none",
     }
 }
 
-/// The answer hvkb gives for a product under a school.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// A Type 1 (native, bare-metal) hypervisor.
-    Type1,
-    /// A Type 2 (hosted) hypervisor.
-    Type2,
-    /// The decisive criteria point different ways: it fits neither type cleanly.
-    Neither,
-    /// Not a hypervisor: an emulator that interprets every instruction.
-    NotAHypervisor,
-    /// A decisive fact is unknown, so no verdict can be derived.
-    Undetermined,
+spelled! {
+    /// The answer hvkb gives for a product under a school.
+    pub enum Verdict {
+        /// A Type 1 (native, bare-metal) hypervisor.
+        Type1 => "type1",
+        /// A Type 2 (hosted) hypervisor.
+        Type2 => "type2",
+        /// The decisive criteria point different ways: it fits neither type cleanly.
+        Neither => "neither",
+        /// Not a hypervisor: nothing virtualizes the machine efficiently.
+        NotAHypervisor => "not-a-hypervisor",
+        /// A decisive fact is unknown, so no verdict can be derived.
+        Undetermined => "undetermined",
+    }
 }
 
 impl Verdict {
-    /// The spelling used in output (`type1`, `not-a-hypervisor`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Type1 => "type1",
-            Verdict::Type2 => "type2",
-            Verdict::Neither => "neither",
-            Verdict::NotAHypervisor => "not-a-hypervisor",
-            Verdict::Undetermined => "undetermined",
-        }
-    }
-
     /// A phrase for prose: "Type 1", "neither Type 1 nor Type 2", ...
     pub fn phrase(self) -> &'static str {
         match self {
@@ -105,59 +156,37 @@ impl Verdict {
             Verdict::Undetermined => "undetermined",
         }
     }
-}
 
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+    /// The lean a verdict of this kind agrees with, if any.
+    pub fn lean(self) -> Option<Lean> {
+        match self {
+            Verdict::Type1 => Some(Lean::Type1),
+            Verdict::Type2 => Some(Lean::Type2),
+            Verdict::NotAHypervisor => Some(Lean::NotAHypervisor),
+            Verdict::Neither | Verdict::Undetermined => None,
+        }
     }
 }
 
-/// What a product is, which decides whether it is classified by its own facts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// A hypervisor proper: classified by its own facts.
-    Hypervisor,
-    /// An emulator: classified by its own facts (the efficiency criterion).
-    Emulator,
-    /// A user-space virtual machine monitor over a backend hypervisor.
-    Vmm,
-    /// A programming interface to a backend hypervisor.
-    Api,
-    /// A distribution or appliance built around a backend hypervisor.
-    Distribution,
-    /// A graphical front-end over a backend.
-    Frontend,
+spelled! {
+    /// What a product is, which decides whether it is classified by its own facts.
+    pub enum Role {
+        /// A hypervisor proper: classified by its own facts.
+        Hypervisor => "hypervisor",
+        /// An emulator: classified by its own facts (the efficiency criterion).
+        Emulator => "emulator",
+        /// A user-space virtual machine monitor over a backend hypervisor.
+        Vmm => "vmm",
+        /// A programming interface to a backend hypervisor.
+        Api => "api",
+        /// A distribution or appliance built around a backend hypervisor.
+        Distribution => "distribution",
+        /// A graphical front-end over a backend.
+        Frontend => "frontend",
+    }
 }
 
 impl Role {
-    /// Every role with its spelling in data files.
-    pub const ALL: [(Role, &'static str); 6] = [
-        (Role::Hypervisor, "hypervisor"),
-        (Role::Emulator, "emulator"),
-        (Role::Vmm, "vmm"),
-        (Role::Api, "api"),
-        (Role::Distribution, "distribution"),
-        (Role::Frontend, "frontend"),
-    ];
-
-    /// The spelling used in data files and output.
-    pub fn as_str(self) -> &'static str {
-        Role::ALL
-            .iter()
-            .find(|(r, _)| *r == self)
-            .map_or("hypervisor", |(_, s)| s)
-    }
-
-    /// Parses a spelling from a data file.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL
-            .iter()
-            .find(|(_, name)| *name == s)
-            .map(|(r, _)| *r)
-    }
-
     /// Whether a product in this role takes its verdict from a backend.
     pub fn delegates(self) -> bool {
         !matches!(self, Role::Hypervisor | Role::Emulator)
@@ -176,128 +205,74 @@ impl Role {
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+spelled! {
+    /// Whether a product is still developed.
+    pub enum Status {
+        /// Still developed or sold.
+        Active => "active",
+        /// No longer developed or sold.
+        Discontinued => "discontinued",
     }
 }
 
-/// Whether a product is still developed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Still developed or sold.
-    Active,
-    /// No longer developed or sold.
-    Discontinued,
+spelled! {
+    /// How a school turns the leans of its decisive criteria into a verdict.
+    pub enum Combine {
+        /// Every decisive criterion that leans must lean the same way; otherwise neither.
+        AllAgree => "all-agree",
+        /// The lean most decisive criteria share wins; a tie gives neither.
+        Majority => "majority",
+    }
 }
 
-impl Status {
-    /// The spelling used in data files and output.
-    pub fn as_str(self) -> &'static str {
+impl Combine {
+    /// The rule in one sentence, for explanations.
+    pub fn describe(self) -> &'static str {
         match self {
-            Status::Active => "active",
-            Status::Discontinued => "discontinued",
-        }
-    }
-
-    /// Parses a spelling from a data file.
-    pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "active" => Some(Status::Active),
-            "discontinued" => Some(Status::Discontinued),
-            _ => None,
+            Combine::AllAgree => {
+                "a not-a-hypervisor lean from any decisive criterion wins; otherwise every decisive criterion that leans must lean the same way, and if they lean different ways the verdict is neither; an unknown decisive fact gives undetermined"
+            }
+            Combine::Majority => {
+                "a not-a-hypervisor lean from any decisive criterion wins; otherwise the lean most decisive criteria share wins, and a tie gives neither; an unknown decisive fact gives undetermined"
+            }
         }
     }
 }
 
-/// What kind of work a source is; each kind has the fields a reader needs
-/// to find it (see the README, "How sources are chosen and recorded").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
-    /// A paper in a journal or proceedings.
-    Paper,
-    /// A book.
-    Book,
-    /// A chapter in an edited book.
-    Chapter,
-    /// A thesis.
-    Thesis,
-    /// A technical report or white paper with a number.
-    Report,
-    /// A standard or specification with a number.
-    Standard,
-    /// Vendor or project documentation, manual pages.
-    Docs,
-    /// A news or magazine article, a press release.
-    Article,
-    /// A blog post.
-    Blog,
-    /// A wiki article.
-    Wiki,
-    /// A forum or question-and-answer thread.
-    Forum,
-    /// A file or tree in a project's own repository.
-    Code,
-    /// A commit in a project's own repository.
-    Commit,
-    /// A message in a mailing-list archive.
-    MailingList,
-    /// A conference talk or its slides.
-    Talk,
-}
-
-impl SourceKind {
-    /// Every kind, in the order the README lists them.
-    pub const ALL: [SourceKind; 15] = [
-        SourceKind::Paper,
-        SourceKind::Book,
-        SourceKind::Chapter,
-        SourceKind::Thesis,
-        SourceKind::Report,
-        SourceKind::Standard,
-        SourceKind::Docs,
-        SourceKind::Article,
-        SourceKind::Blog,
-        SourceKind::Wiki,
-        SourceKind::Forum,
-        SourceKind::Code,
-        SourceKind::Commit,
-        SourceKind::MailingList,
-        SourceKind::Talk,
-    ];
-
-    /// The spelling used in data files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Paper => "paper",
-            SourceKind::Book => "book",
-            SourceKind::Chapter => "chapter",
-            SourceKind::Thesis => "thesis",
-            SourceKind::Report => "report",
-            SourceKind::Standard => "standard",
-            SourceKind::Docs => "docs",
-            SourceKind::Article => "article",
-            SourceKind::Blog => "blog",
-            SourceKind::Wiki => "wiki",
-            SourceKind::Forum => "forum",
-            SourceKind::Code => "code",
-            SourceKind::Commit => "commit",
-            SourceKind::MailingList => "mailing-list",
-            SourceKind::Talk => "talk",
-        }
-    }
-
-    /// Parses a spelling from a data file.
-    pub fn parse(s: &str) -> Option<SourceKind> {
-        SourceKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl fmt::Display for SourceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+spelled! {
+    /// What kind of work a source is; each kind has the fields a reader
+    /// needs to find it (see the README, "How sources are chosen and recorded").
+    pub enum SourceKind {
+        /// A paper in a journal or proceedings.
+        Paper => "paper",
+        /// A book.
+        Book => "book",
+        /// A chapter in an edited book.
+        Chapter => "chapter",
+        /// A thesis.
+        Thesis => "thesis",
+        /// A technical report or white paper with a number.
+        Report => "report",
+        /// A standard or specification with a number.
+        Standard => "standard",
+        /// Vendor or project documentation, manual pages.
+        Docs => "docs",
+        /// A news or magazine article, a press release.
+        Article => "article",
+        /// A blog post.
+        Blog => "blog",
+        /// A wiki article.
+        Wiki => "wiki",
+        /// A forum or question-and-answer thread.
+        Forum => "forum",
+        /// A file or tree in a project's own repository.
+        Code => "code",
+        /// A commit in a project's own repository.
+        Commit => "commit",
+        /// A message in a mailing-list archive.
+        MailingList => "mailing-list",
+        /// A conference talk or its slides.
+        Talk => "talk",
     }
 }
 
@@ -378,9 +353,12 @@ impl Source {
         );
         parts.push(self.title.clone());
         let mut venue = Vec::new();
-        for v in [&self.venue, &self.edition.as_ref().map(|e| format!("{e} ed."))]
-            .into_iter()
-            .flatten()
+        for v in [
+            &self.venue,
+            &self.edition.as_ref().map(|e| format!("{e} ed.")),
+        ]
+        .into_iter()
+        .flatten()
         {
             venue.push(v.clone());
         }
@@ -438,10 +416,10 @@ pub struct TraitValue {
     pub meaning: String,
 }
 
-/// A kind of architecture fact a product can have (`placement`, `host_mode`, ...).
+/// A kind of architecture fact a product can have.
 #[derive(Clone, Debug)]
 pub struct TraitDef {
-    /// Stable id (`host_mode`).
+    /// Stable id.
     pub id: String,
     /// The question the trait answers.
     pub question: String,
@@ -466,7 +444,7 @@ impl TraitDef {
 /// One question about one trait, mapping each value to a lean.
 #[derive(Clone, Debug)]
 pub struct Criterion {
-    /// Stable id (`host-mode`).
+    /// Stable id.
     pub id: String,
     /// The trait it reads.
     pub trait_ref: Ref,
@@ -484,30 +462,18 @@ pub struct Criterion {
     pub loc: Loc,
 }
 
-/// A convention a criterion follows for some values, which decides verdicts
-/// and so is stated, with its rationale and sources, rather than hidden in
-/// the facts.
-#[derive(Clone, Debug)]
-pub struct Convention {
-    /// Stable id.
-    pub id: String,
-    /// The trait values it covers.
-    pub values: Vec<Ref>,
-    /// The convention and why it is reasonable.
-    pub rationale: String,
-    /// Who argues it, or documents the design it rests on.
-    pub sources: Vec<Ref>,
-    /// Where it is defined.
-    pub loc: Loc,
-}
-
 impl Criterion {
     /// The lean for a value; values the criterion does not map have no lean.
     pub fn lean(&self, value: &str) -> Lean {
         self.leans
             .iter()
             .find(|(v, _)| v.id == value)
-            .map_or(Lean::None, |(_, l)| *l)
+            .map_or(Lean::Neutral, |(_, l)| *l)
+    }
+
+    /// The lean for a value, or `None` when the value is `unknown`.
+    pub fn reading(&self, value: &str) -> Option<Lean> {
+        (value != UNKNOWN).then(|| self.lean(value))
     }
 
     /// The trait it reads.
@@ -523,53 +489,27 @@ impl Criterion {
     }
 }
 
-/// How a school turns the leans of its decisive criteria into a verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Combine {
-    /// Every decisive criterion that leans must lean the same way; otherwise `neither`.
-    AllAgree,
-    /// The lean most decisive criteria share wins; a tie gives `neither`.
-    Majority,
-}
-
-impl Combine {
-    /// Every rule with its spelling in data files.
-    pub const ALL: [(Combine, &'static str); 2] = [
-        (Combine::AllAgree, "all-agree"),
-        (Combine::Majority, "majority"),
-    ];
-
-    /// The spelling used in data files and output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Combine::AllAgree => "all-agree",
-            Combine::Majority => "majority",
-        }
-    }
-
-    /// Parses a spelling from a data file.
-    pub fn parse(s: &str) -> Option<Combine> {
-        Combine::ALL.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
-    }
-
-    /// The rule in one sentence, for explanations.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Combine::AllAgree => {
-                "an emulator verdict from any decisive criterion wins; otherwise every decisive criterion that leans must lean the same way, and if they lean different ways the verdict is neither; an unknown decisive fact gives undetermined"
-            }
-            Combine::Majority => {
-                "an emulator verdict from any decisive criterion wins; otherwise the lean most decisive criteria share wins, and a tie gives neither; an unknown decisive fact gives undetermined"
-            }
-        }
-    }
+/// A convention a criterion follows for some values. It decides verdicts,
+/// so it is stated, with its rationale and sources, rather than hidden in
+/// the facts.
+#[derive(Clone, Debug)]
+pub struct Convention {
+    /// Stable id.
+    pub id: String,
+    /// The trait values it covers.
+    pub values: Vec<Ref>,
+    /// The convention and why it is reasonable.
+    pub rationale: String,
+    /// Who argues it, or documents the design it rests on.
+    pub sources: Vec<Ref>,
+    /// Where it is defined.
+    pub loc: Loc,
 }
 
 /// A camp of the debate: which criteria decide and how they combine.
 #[derive(Clone, Debug)]
 pub struct School {
-    /// Stable id (`consensus`).
+    /// Stable id.
     pub id: String,
     /// Display name.
     pub name: String,
@@ -583,6 +523,13 @@ pub struct School {
     pub sources: Vec<Ref>,
     /// Where it is defined.
     pub loc: Loc,
+}
+
+impl School {
+    /// Whether the school holds a criterion decisive.
+    pub fn decides_by(&self, criterion: &str) -> bool {
+        self.decisive.iter().any(|r| r.id == criterion)
+    }
 }
 
 /// A product's value for one trait, with where it comes from.
@@ -607,10 +554,10 @@ impl Fact {
     }
 }
 
-/// A variant of a product whose facts differ (Hyper-V on client Windows, QEMU with KVM, ...).
+/// A variant of a product whose facts differ.
 #[derive(Clone, Debug)]
 pub struct Configuration {
-    /// Stable id within the product (`client`).
+    /// Stable id within the product.
     pub id: String,
     /// Display name.
     pub name: String,
@@ -630,10 +577,11 @@ pub struct Configuration {
     pub loc: Loc,
 }
 
-/// A recorded disagreement between sources about one of a product's facts.
+/// A recorded disagreement between sources about one of a product's facts,
+/// or (about [`CLASSIFICATION`]) about what to call the product.
 #[derive(Clone, Debug)]
 pub struct Dispute {
-    /// The field or trait in question (`first_release`, `placement`).
+    /// The field or trait in question.
     pub about: String,
     /// What the sources say, in our words.
     pub note: String,
@@ -646,17 +594,17 @@ pub struct Dispute {
 /// A hypervisor, VMM, API, distribution or emulator with its facts.
 #[derive(Clone, Debug)]
 pub struct Product {
-    /// Stable id (`kvm`).
+    /// Stable id.
     pub id: String,
     /// Display name.
     pub name: String,
     /// Other names it is looked up by.
-    pub aliases: Vec<Ref>,
+    pub aliases: Vec<Located<String>>,
     /// Who makes it.
     pub vendor: String,
-    /// Year of first release.
+    /// Year of first public release.
     pub first_release: Option<i64>,
-    /// SPDX id, or `proprietary`.
+    /// SPDX expression, or `proprietary`.
     pub license: String,
     /// Active or discontinued.
     pub status: Status,
@@ -683,37 +631,189 @@ pub struct Product {
 }
 
 impl Product {
-    /// The configuration with this id.
+    /// The configuration with this id (case-insensitive).
     pub fn configuration(&self, id: &str) -> Option<&Configuration> {
         self.configurations
             .iter()
             .find(|c| c.id.eq_ignore_ascii_case(id))
     }
 
-    /// The role in a configuration: the configuration's own, else the product's.
-    pub fn role_in(&self, configuration: Option<&Configuration>) -> Role {
-        configuration.and_then(|c| c.role).unwrap_or(self.role)
+    /// Every source the product's record cites, in first-cited order.
+    pub fn cited_sources(&self) -> Vec<&str> {
+        let all = self
+            .sources
+            .iter()
+            .chain(self.traits.values().flat_map(|f| f.sources.iter()))
+            .chain(self.disputes.iter().flat_map(|d| d.sources.iter()))
+            .chain(self.configurations.iter().flat_map(|c| {
+                c.sources
+                    .iter()
+                    .chain(c.traits.values().flat_map(|f| f.sources.iter()))
+            }));
+        first_seen(all.map(|r| r.id.as_str()))
     }
 
-    /// The backend in a configuration: the configuration's own, else the product's.
-    pub fn backend_in<'a>(&'a self, configuration: Option<&'a Configuration>) -> Option<&'a Ref> {
-        configuration
-            .and_then(|c| c.backend.as_ref())
-            .or(self.backend.as_ref())
+    /// The disputes about what to call the product as a whole.
+    pub fn classification_disputes(&self) -> impl Iterator<Item = &Dispute> {
+        self.disputes.iter().filter(|d| d.about == CLASSIFICATION)
     }
+}
 
-    /// A trait's fact in a configuration, and whether the configuration
-    /// (rather than the product) gives it.
-    pub fn fact_in<'a>(
-        &'a self,
-        configuration: Option<&'a Configuration>,
-        trait_id: &str,
-    ) -> Option<(&'a Fact, bool)> {
-        match configuration.and_then(|c| c.traits.get(trait_id)) {
-            Some(f) => Some((f, true)),
-            None => self.traits.get(trait_id).map(|f| (f, false)),
+/// The items in first-seen order, each once.
+pub fn first_seen<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().filter(|i| seen.insert(*i)).collect()
+}
+
+spelled! {
+    /// Where an effective fact comes from.
+    pub enum Origin {
+        /// The product's own facts in the catalog.
+        Catalog => "catalog",
+        /// The configuration's facts, which override the product's.
+        Configuration => "configuration",
+        /// Assumed on the command line.
+        Assumed => "assumed",
+        /// The product has no such fact.
+        Missing => "missing",
+    }
+}
+
+/// A product in one of its configurations, or in its default one: the
+/// thing hvkb classifies. Its role, backend and facts are the
+/// configuration's where it has them, else the product's.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'k> {
+    /// The product.
+    pub product: &'k Product,
+    /// The configuration, when not the default.
+    pub configuration: Option<&'k Configuration>,
+}
+
+impl<'k> Subject<'k> {
+    /// A product in its default configuration.
+    pub fn of(product: &'k Product) -> Self {
+        Subject {
+            product,
+            configuration: None,
         }
     }
+
+    /// The product in one of its configurations.
+    pub fn in_configuration(product: &'k Product, configuration: &'k Configuration) -> Self {
+        Subject {
+            product,
+            configuration: Some(configuration),
+        }
+    }
+
+    /// The effective role.
+    pub fn role(self) -> Role {
+        self.configuration
+            .and_then(|c| c.role)
+            .unwrap_or(self.product.role)
+    }
+
+    /// The effective backend.
+    pub fn backend(self) -> Option<&'k Ref> {
+        self.configuration
+            .and_then(|c| c.backend.as_ref())
+            .or(self.product.backend.as_ref())
+    }
+
+    /// The effective fact for a trait, and whether the configuration or the
+    /// catalog's product record gives it.
+    pub fn fact(self, trait_id: &str) -> Option<(&'k Fact, Origin)> {
+        match self.configuration.and_then(|c| c.traits.get(trait_id)) {
+            Some(f) => Some((f, Origin::Configuration)),
+            None => self
+                .product
+                .traits
+                .get(trait_id)
+                .map(|f| (f, Origin::Catalog)),
+        }
+    }
+
+    /// The host architectures it is for.
+    pub fn architectures(self) -> &'k [String] {
+        match self.configuration {
+            Some(c) if !c.architectures.is_empty() => &c.architectures,
+            _ => &self.product.architectures,
+        }
+    }
+
+    /// Where it is defined: the configuration's table, else the product's.
+    pub fn loc(self) -> &'k Loc {
+        self.configuration.map_or(&self.product.loc, |c| &c.loc)
+    }
+
+    /// Its reference, `id` or `id@config`.
+    pub fn reference(self) -> SubjectRef {
+        SubjectRef {
+            product: self.product.id.clone(),
+            configuration: self.configuration.map(|c| c.id.clone()),
+        }
+    }
+}
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.product.id)?;
+        if let Some(c) = self.configuration {
+            write!(f, "@{}", c.id)?;
+        }
+        Ok(())
+    }
+}
+
+/// A product named by id, name or alias, with an optional configuration:
+/// `PRODUCT` or `PRODUCT@CONFIG`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubjectRef {
+    /// The product's id, name or alias.
+    pub product: String,
+    /// The configuration's id.
+    pub configuration: Option<String>,
+}
+
+impl std::str::FromStr for SubjectRef {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (product, configuration) = match s.rsplit_once('@') {
+            Some((p, c)) => (p.trim(), Some(c.trim())),
+            None => (s.trim(), None),
+        };
+        if product.is_empty() {
+            return Err(format!("`{s}` names no product"));
+        }
+        if configuration.is_some_and(str::is_empty) {
+            return Err(format!("`{s}` names no configuration after `@`"));
+        }
+        Ok(SubjectRef {
+            product: product.to_string(),
+            configuration: configuration.map(String::from),
+        })
+    }
+}
+
+impl fmt::Display for SubjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.product)?;
+        if let Some(c) = &self.configuration {
+            write!(f, "@{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a [`SubjectRef`] names nothing.
+#[derive(Clone, Copy, Debug)]
+pub enum Unresolved<'k> {
+    /// No product has that id, name or alias.
+    Product,
+    /// The product exists but has no such configuration.
+    Configuration(&'k Product),
 }
 
 /// A host whose copies of other people's works are not citable (a mirror,
@@ -759,7 +859,8 @@ pub fn split_url(url: &str) -> Option<(String, &str)> {
     Some((host.to_ascii_lowercase(), path))
 }
 
-/// Everything loaded and validated: the input of the engine.
+/// Everything loaded: the input of validation and of the engine. Build it
+/// with [`Knowledge::new`], which sorts the products and indexes every id.
 #[derive(Clone, Debug, Default)]
 pub struct Knowledge {
     /// Sources, by id.
@@ -774,54 +875,125 @@ pub struct Knowledge {
     pub products: Vec<Product>,
     /// Hosts whose pages may not be cited.
     pub untrusted: Vec<Untrusted>,
+    index: Index,
+}
+
+/// Positions by id, so every lookup is a map access.
+#[derive(Clone, Debug, Default)]
+struct Index {
+    traits: std::collections::HashMap<String, usize>,
+    criteria: std::collections::HashMap<String, usize>,
+    schools: std::collections::HashMap<String, usize>,
+    products: std::collections::HashMap<String, usize>,
+    /// Lower-cased ids, names and aliases; an id wins over another product's name.
+    names: std::collections::HashMap<String, usize>,
+}
+
+fn positions(ids: impl Iterator<Item = String>) -> std::collections::HashMap<String, usize> {
+    let mut map = std::collections::HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id).or_insert(i);
+    }
+    map
 }
 
 impl Knowledge {
+    /// Builds the knowledge base: products sorted by id, every id indexed.
+    pub fn new(
+        sources: BTreeMap<String, Source>,
+        traits: Vec<TraitDef>,
+        criteria: Vec<Criterion>,
+        schools: Vec<School>,
+        mut products: Vec<Product>,
+        untrusted: Vec<Untrusted>,
+    ) -> Self {
+        products.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut names = positions(products.iter().map(|p| p.id.to_lowercase()));
+        for (i, p) in products.iter().enumerate() {
+            let own = std::iter::once(&p.name).chain(p.aliases.iter().map(|a| &a.value));
+            for n in own {
+                names.entry(n.trim().to_lowercase()).or_insert(i);
+            }
+        }
+        let index = Index {
+            traits: positions(traits.iter().map(|t| t.id.clone())),
+            criteria: positions(criteria.iter().map(|c| c.id.clone())),
+            schools: positions(schools.iter().map(|s| s.id.to_lowercase())),
+            products: positions(products.iter().map(|p| p.id.clone())),
+            names,
+        };
+        Knowledge {
+            sources,
+            traits,
+            criteria,
+            schools,
+            products,
+            untrusted,
+            index,
+        }
+    }
+
     /// The trait with this id.
     pub fn trait_def(&self, id: &str) -> Option<&TraitDef> {
-        self.traits.iter().find(|t| t.id == id)
+        self.index.traits.get(id).map(|&i| &self.traits[i])
     }
 
     /// The criterion with this id.
     pub fn criterion(&self, id: &str) -> Option<&Criterion> {
-        self.criteria.iter().find(|c| c.id == id)
+        self.index.criteria.get(id).map(|&i| &self.criteria[i])
     }
 
     /// The school with this id (case-insensitive).
     pub fn school(&self, id: &str) -> Option<&School> {
-        self.schools.iter().find(|s| s.id.eq_ignore_ascii_case(id))
+        self.index
+            .schools
+            .get(&id.to_lowercase())
+            .map(|&i| &self.schools[i])
+    }
+
+    /// The default school: the first one.
+    pub fn default_school(&self) -> Option<&School> {
+        self.schools.first()
     }
 
     /// The product with this exact id.
     pub fn product(&self, id: &str) -> Option<&Product> {
-        self.products.iter().find(|p| p.id == id)
+        self.index.products.get(id).map(|&i| &self.products[i])
     }
 
-    /// The product a user means by `name`: case-insensitive over id, name and aliases.
+    /// The product a user means by `name`: case-insensitive over ids,
+    /// names and aliases (an id wins over another product's name).
     pub fn lookup(&self, name: &str) -> Option<&Product> {
-        let wanted = name.trim().to_lowercase();
-        self.products
-            .iter()
-            .find(|p| p.id.to_lowercase() == wanted)
-            .or_else(|| {
-                self.products.iter().find(|p| {
-                    p.name.to_lowercase() == wanted
-                        || p.aliases.iter().any(|a| a.id.to_lowercase() == wanted)
-                })
-            })
+        self.index
+            .names
+            .get(&name.trim().to_lowercase())
+            .map(|&i| &self.products[i])
     }
 
-    /// Resolves a backend reference: a product id, optionally with a
-    /// configuration (`qemu@kvm`). `None` if either part does not exist.
-    pub fn backend(&self, reference: &str) -> Option<(&Product, Option<&Configuration>)> {
-        let (id, config) = match reference.split_once('@') {
-            Some((id, config)) => (id, Some(config)),
-            None => (reference, None),
-        };
-        let product = self.product(id)?;
-        match config {
-            None => Some((product, None)),
-            Some(c) => Some((product, Some(product.configuration(c)?))),
+    /// The subject a user names: a product by id, name or alias, and
+    /// optionally one of its configurations.
+    pub fn subject(&self, r: &SubjectRef) -> Result<Subject<'_>, Unresolved<'_>> {
+        let product = self.lookup(&r.product).ok_or(Unresolved::Product)?;
+        match &r.configuration {
+            None => Ok(Subject::of(product)),
+            Some(c) => product
+                .configuration(c)
+                .map(|c| Subject::in_configuration(product, c))
+                .ok_or(Unresolved::Configuration(product)),
+        }
+    }
+
+    /// Resolves a backend reference written in data: an exact product id,
+    /// optionally with a configuration (`id@config`).
+    pub fn backend(&self, reference: &str) -> Option<Subject<'_>> {
+        let r: SubjectRef = reference.parse().ok()?;
+        let product = self.product(&r.product)?;
+        match r.configuration {
+            None => Some(Subject::of(product)),
+            Some(c) => Some(Subject::in_configuration(
+                product,
+                product.configuration(&c)?,
+            )),
         }
     }
 
@@ -831,8 +1003,19 @@ impl Knowledge {
         for p in &self.products {
             names.push(p.id.as_str());
             names.push(p.name.as_str());
-            names.extend(p.aliases.iter().map(|a| a.id.as_str()));
+            names.extend(p.aliases.iter().map(|a| a.value.as_str()));
         }
         names
+    }
+
+    /// Every subject: each product in its default configuration, then in each of its configurations.
+    pub fn subjects(&self) -> impl Iterator<Item = Subject<'_>> {
+        self.products.iter().flat_map(|p| {
+            std::iter::once(Subject::of(p)).chain(
+                p.configurations
+                    .iter()
+                    .map(move |c| Subject::in_configuration(p, c)),
+            )
+        })
     }
 }

@@ -11,13 +11,14 @@
 mod parse;
 pub mod walk;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use crate::diagnostic::{Diagnostic, FileId, Files, Loc};
+use crate::diagnostic::{Diagnostic, FileId, Files, Loc, Stage};
 use crate::error::{Error, FileProblem};
 use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef, Untrusted};
 
@@ -154,7 +155,7 @@ fn special_kind(_kind: &fs::FileType) -> &'static str {
 }
 
 /// Parses one data file's text into a layer, recording every syntax and
-/// schema problem in `diags`.
+/// shape problem in `diags`.
 pub fn parse_layer(files: &Files, file: FileId, diags: &mut Vec<Diagnostic>) -> Layer {
     let text = &files.get(file).text;
     let (doc, errors) = DeTable::parse_recoverable(text);
@@ -163,28 +164,28 @@ pub fn parse_layer(files: &Files, file: FileId, diags: &mut Vec<Diagnostic>) -> 
         // parser makes of the rest would only add confusing follow-on errors.
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            diags.push(Diagnostic::error(
-                Loc { file, span },
-                format!("{SYNTAX}{}", e.message().trim_end()),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    Loc { file, span },
+                    format!("invalid TOML: {}", e.message().trim_end()),
+                )
+                .stage(Stage::Syntax),
+            );
         }
         return Layer::default();
     }
     parse::layer(doc.get_ref(), doc.span(), file, diags)
 }
 
-/// How every TOML syntax error message starts.
-const SYNTAX: &str = "invalid TOML: ";
-
 /// Which layers to load: the built-in data plus the user's files.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Inputs {
+    /// Whether to load the built-in data first.
+    pub builtin: bool,
     /// `--catalog` files, in order; later ones win.
     pub catalogs: Vec<PathBuf>,
-    /// `--criteria` file, replacing the built-in criteria and schools.
+    /// `--criteria` file, replacing the criteria and schools.
     pub criteria: Option<PathBuf>,
-    /// Skip the built-in data (used by `check FILE`).
-    pub without_builtin: bool,
 }
 
 /// Everything a run loaded: the files (for diagnostics) and the merged data.
@@ -192,10 +193,17 @@ pub struct Inputs {
 pub struct Loaded {
     /// Every file read, so diagnostics can quote them.
     pub files: Files,
-    /// The merged knowledge base (valid only if `diagnostics` has no error).
+    /// The merged knowledge base (usable only if `diagnostics` has no error).
     pub knowledge: Knowledge,
-    /// Every problem found, errors and warnings, in file order.
+    /// Problems found while reading: syntax and the shape of each table.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Whether every file parsed as TOML, so checks across files make sense.
+    pub fn parsed(&self) -> bool {
+        !self.diagnostics.iter().any(|d| d.stage == Stage::Syntax)
+    }
 }
 
 /// Reads and merges the data for a run. I/O problems are errors; problems in
@@ -209,7 +217,7 @@ pub fn load(inputs: &Inputs) -> Result<Loaded, Error> {
         Some(path) => Some((path.display().to_string(), read_file(path)?)),
         None => None,
     };
-    Ok(load_texts(!inputs.without_builtin, overlays, criteria))
+    Ok(load_texts(inputs.builtin, overlays, criteria))
 }
 
 /// Merges data given as text: the built-in files (if `builtin`), then each
@@ -227,53 +235,26 @@ pub fn load_texts(
         for (name, text) in BUILTIN {
             let id = files.add(format!("<built-in>/{name}"), text);
             let layer = parse_layer(&files, id, &mut diags);
-            merger.add(layer, 0, &mut diags, &files);
+            merger.add(layer, 0, &mut diags);
         }
     }
     for (n, (name, text)) in overlays.into_iter().enumerate() {
         let id = files.add(name, text);
         let layer = parse_layer(&files, id, &mut diags);
-        merger.add(layer, n + 1, &mut diags, &files);
+        merger.add(layer, n + 1, &mut diags);
     }
     if let Some((name, text)) = criteria {
         let id = files.add(name, text);
         let layer = parse_layer(&files, id, &mut diags);
         merger.criteria.clear();
         merger.schools.clear();
-        merger.add(layer, usize::MAX, &mut diags, &files);
+        merger.add(layer, usize::MAX, &mut diags);
     }
-    let mut knowledge = merger.finish();
-    // Checks across files would mostly echo a syntax error (a table cut
-    // short looks like missing fields), so they wait until the syntax is fixed.
-    if !diags.iter().any(|d| d.message.starts_with(SYNTAX)) {
-        diags.extend(crate::validate::validate(&knowledge));
-    }
-    sort_diagnostics(&mut diags);
-    knowledge.products.sort_by(|a, b| a.id.cmp(&b.id));
     Loaded {
         files,
-        knowledge,
+        knowledge: merger.finish(),
         diagnostics: diags,
     }
-}
-
-/// Orders diagnostics by file and position, errors first where they coincide.
-pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
-        key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
-    });
-}
-
-/// Entities by kind, each remembering which layer group defined it.
-#[derive(Default)]
-struct Merger {
-    sources: Vec<(usize, Source)>,
-    traits: Vec<(usize, TraitDef)>,
-    criteria: Vec<(usize, Criterion)>,
-    schools: Vec<(usize, School)>,
-    products: Vec<(usize, Product)>,
-    untrusted: Vec<(usize, Untrusted)>,
 }
 
 /// Something with an id and a place, so one merge routine serves every kind.
@@ -284,10 +265,10 @@ trait Entity {
 }
 
 macro_rules! entity {
-    ($t:ty, $kind:literal) => {
+    ($t:ty, $kind:literal, $id:ident) => {
         impl Entity for $t {
             fn id(&self) -> &str {
-                &self.id
+                &self.$id
             }
             fn loc(&self) -> &Loc {
                 &self.loc
@@ -296,174 +277,205 @@ macro_rules! entity {
         }
     };
 }
-entity!(Source, "source");
-entity!(TraitDef, "trait");
-entity!(Criterion, "criterion");
-entity!(School, "school");
-entity!(Product, "product");
+entity!(Source, "source", id);
+entity!(TraitDef, "trait", id);
+entity!(Criterion, "criterion", id);
+entity!(School, "school", id);
+entity!(Product, "product", id);
+entity!(Untrusted, "untrusted host", prefix);
 
-impl Entity for Untrusted {
-    fn id(&self) -> &str {
-        &self.prefix
-    }
-    fn loc(&self) -> &Loc {
-        &self.loc
-    }
-    const KIND: &'static str = "untrusted host";
+/// The entities of one kind, in first-defined order, each remembering which
+/// layer group defined it, with an index by id.
+struct Bin<T> {
+    items: Vec<(usize, T)>,
+    index: HashMap<String, usize>,
 }
 
-/// Adds `item` from layer group `group`: a later group replaces an earlier
-/// entity with the same id; the same id twice in one group is an error.
-fn merge_one<T: Entity>(
-    list: &mut Vec<(usize, T)>,
-    item: T,
-    group: usize,
-    diags: &mut Vec<Diagnostic>,
-    files: &Files,
-) {
-    match list.iter().position(|(_, e)| e.id() == item.id()) {
-        Some(i) if list[i].0 == group => {
-            let first = files.position(list[i].1.loc());
-            diags.push(
+impl<T> Default for Bin<T> {
+    fn default() -> Self {
+        Bin {
+            items: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Entity> Bin<T> {
+    /// Adds `item` from layer group `group`: a later group replaces an
+    /// earlier entity with the same id; the same id twice in one group is an
+    /// error.
+    fn add(&mut self, item: T, group: usize, diags: &mut Vec<Diagnostic>) {
+        match self.index.get(item.id()) {
+            Some(&i) if self.items[i].0 == group => diags.push(
                 Diagnostic::error(
                     item.loc().clone(),
                     format!("duplicate {} id `{}`", T::KIND, item.id()),
                 )
-                .help(format!(
-                    "it is first defined at {first}; give this one another id"
-                )),
-            );
+                .stage(Stage::Shape)
+                .related(self.items[i].1.loc().clone(), "first defined here")
+                .help("give this one another id"),
+            ),
+            Some(&i) => self.items[i] = (group, item),
+            None => {
+                self.index.insert(item.id().to_string(), self.items.len());
+                self.items.push((group, item));
+            }
         }
-        Some(i) => list[i] = (group, item),
-        None => list.push((group, item)),
+    }
+
+    fn clear(&mut self) {
+        self.items.clear();
+        self.index.clear();
+    }
+
+    fn into_vec(self) -> Vec<T> {
+        self.items.into_iter().map(|(_, x)| x).collect()
     }
 }
 
+/// Entities by kind.
+#[derive(Default)]
+struct Merger {
+    sources: Bin<Source>,
+    traits: Bin<TraitDef>,
+    criteria: Bin<Criterion>,
+    schools: Bin<School>,
+    products: Bin<Product>,
+    untrusted: Bin<Untrusted>,
+}
+
 impl Merger {
-    fn add(&mut self, layer: Layer, group: usize, diags: &mut Vec<Diagnostic>, files: &Files) {
-        for s in layer.sources {
-            merge_one(&mut self.sources, s, group, diags, files);
+    fn add(&mut self, layer: Layer, group: usize, diags: &mut Vec<Diagnostic>) {
+        for x in layer.sources {
+            self.sources.add(x, group, diags);
         }
-        for t in layer.traits {
-            merge_one(&mut self.traits, t, group, diags, files);
+        for x in layer.traits {
+            self.traits.add(x, group, diags);
         }
-        for c in layer.criteria {
-            merge_one(&mut self.criteria, c, group, diags, files);
+        for x in layer.criteria {
+            self.criteria.add(x, group, diags);
         }
-        for s in layer.schools {
-            merge_one(&mut self.schools, s, group, diags, files);
+        for x in layer.schools {
+            self.schools.add(x, group, diags);
         }
-        for p in layer.products {
-            merge_one(&mut self.products, p, group, diags, files);
+        for x in layer.products {
+            self.products.add(x, group, diags);
         }
-        for u in layer.untrusted {
-            merge_one(&mut self.untrusted, u, group, diags, files);
+        for x in layer.untrusted {
+            self.untrusted.add(x, group, diags);
         }
     }
 
     fn finish(self) -> Knowledge {
-        Knowledge {
-            sources: self
-                .sources
+        Knowledge::new(
+            self.sources
+                .into_vec()
                 .into_iter()
-                .map(|(_, s)| (s.id.clone(), s))
+                .map(|s| (s.id.clone(), s))
                 .collect(),
-            traits: self.traits.into_iter().map(|(_, t)| t).collect(),
-            criteria: self.criteria.into_iter().map(|(_, c)| c).collect(),
-            schools: self.schools.into_iter().map(|(_, s)| s).collect(),
-            products: self.products.into_iter().map(|(_, p)| p).collect(),
-            untrusted: self.untrusted.into_iter().map(|(_, u)| u).collect(),
-        }
+            self.traits.into_vec(),
+            self.criteria.into_vec(),
+            self.schools.into_vec(),
+            self.products.into_vec(),
+            self.untrusted.into_vec(),
+        )
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
 
-    const PRODUCT: &str = r#"
-[[product]]
-id = "kvm"
-name = "Replaced"
-vendor = "V"
-first_release = 2020
-license = "MIT"
-status = "active"
-role = "vmm"
-backend = "xen"
-architectures = ["x86-64"]
-homepage = "https://example.org/"
-description = "d"
-sources = ["kvm-api"]
+    /// A source, a trait, a criterion, a school and one product, valid together.
+    const BASE: &str = r#"
+[[source]]
+id = "s"
+kind = "report"
+title = "t"
+publisher = "p"
+number = "1"
+year = 2020
+
+[[trait]]
+id = "kind"
+question = "q"
+values = [{ id = "one", meaning = "m" }]
+
+[[criterion]]
+id = "c"
+trait = "kind"
+title = "t"
+rationale = "r"
+sources = ["s"]
+type1 = ["one"]
+
+[[school]]
+id = "only"
+name = "Only"
+summary = "s"
+decisive = ["c"]
+combine = "all-agree"
+sources = ["s"]
 "#;
 
-    fn errors(l: &Loaded) -> Vec<String> {
-        l.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(|d| d.message.clone())
-            .collect()
+    fn product(id: &str, name: &str) -> String {
+        format!(
+            "\n[[product]]\nid = \"{id}\"\nname = \"{name}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"one\", sources = [\"s\"] }}\n"
+        )
     }
 
-    #[test]
-    fn the_built_in_data_loads_without_problems() {
-        let l = load_texts(true, Vec::new(), None);
-        assert!(l.diagnostics.is_empty(), "{:?}", errors(&l));
-        assert!(l.knowledge.products.len() >= 35);
+    fn load(overlays: &[String]) -> Loaded {
+        let mut files = vec![(
+            "base.toml".to_string(),
+            format!("{BASE}{}", product("a", "A")),
+        )];
+        files.extend(
+            overlays
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("o{i}.toml"), t.clone())),
+        );
+        load_texts(false, files, None)
     }
 
     #[test]
     fn an_overlay_replaces_a_product_with_the_same_id_and_keeps_the_rest() {
-        let base = load_texts(true, Vec::new(), None).knowledge.products.len();
-        let l = load_texts(true, vec![("o.toml".into(), PRODUCT.into())], None);
-        assert!(errors(&l).is_empty(), "{:?}", errors(&l));
-        assert_eq!(l.knowledge.products.len(), base);
-        assert_eq!(l.knowledge.product("kvm").unwrap().name, "Replaced");
+        let l = load(&[product("a", "Replaced") + &product("b", "B")]);
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
+        assert_eq!(l.knowledge.products.len(), 2);
+        assert_eq!(l.knowledge.product("a").unwrap().name, "Replaced");
     }
 
     #[test]
     fn a_later_overlay_wins_over_an_earlier_one() {
-        let second = PRODUCT.replace("Replaced", "Second");
-        let l = load_texts(
-            true,
-            vec![("a.toml".into(), PRODUCT.into()), ("b.toml".into(), second)],
-            None,
-        );
-        assert_eq!(l.knowledge.product("kvm").unwrap().name, "Second");
+        let l = load(&[product("a", "First"), product("a", "Second")]);
+        assert_eq!(l.knowledge.product("a").unwrap().name, "Second");
     }
 
     #[test]
-    fn the_same_id_twice_in_one_file_is_an_error() {
-        let twice = format!("{PRODUCT}\n{PRODUCT}");
-        let l = load_texts(true, vec![("t.toml".into(), twice)], None);
-        assert_eq!(errors(&l), ["duplicate product id `kvm`"]);
+    fn the_same_id_twice_in_one_file_is_an_error_pointing_at_both() {
+        let l = load(&[product("b", "B") + &product("b", "B")]);
+        let d: Vec<_> = l.diagnostics.iter().collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "duplicate product id `b`");
+        assert!(d[0].related.is_some());
     }
 
     #[test]
     fn a_criteria_file_replaces_every_criterion_and_school() {
-        let criteria = r#"
-[[criterion]]
-id = "only"
-trait = "placement"
-title = "t"
-rationale = "r"
-sources = ["kvm-api"]
-type1 = ["bare-metal", "os-kernel", "firmware"]
-type2 = ["late-launch", "hosted"]
-
-[[school]]
-id = "one"
-name = "One"
-summary = "s"
-decisive = ["only"]
-combine = "majority"
-sources = ["kvm-api"]
-"#;
-        let l = load_texts(true, Vec::new(), Some(("c.toml".into(), criteria.into())));
-        assert!(errors(&l).is_empty(), "{:?}", errors(&l));
+        let criteria = BASE
+            .split("[[criterion]]")
+            .nth(1)
+            .map(|rest| format!("[[criterion]]{}", rest.replace("\"c\"", "\"other\"")))
+            .unwrap();
+        let l = load_texts(
+            false,
+            vec![("base.toml".into(), format!("{BASE}{}", product("a", "A")))],
+            Some(("c.toml".into(), criteria)),
+        );
+        assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
         let ids: Vec<&str> = l.knowledge.criteria.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["only"]);
+        assert_eq!(ids, ["other"]);
         assert_eq!(l.knowledge.schools.len(), 1);
     }
 }

@@ -12,12 +12,13 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::Layer;
-use super::walk::{Cx, Table, type_name};
-use crate::diagnostic::{Diagnostic, FileId, did_you_mean_or_list, ticked_list};
+use super::walk::{Reporter, Table, type_name};
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{
-    Combine, Configuration, Convention, Criterion, Dispute, Fact, Lean, Product, Ref, Role, School,
-    Source, SourceKind, Status, TraitDef, TraitValue, Untrusted,
+    Combine, Configuration, Convention, Criterion, Dispute, Fact, Lean, Located, Product, Ref,
+    Role, School, Source, SourceKind, Status, TraitDef, TraitValue, UNKNOWN, Untrusted,
 };
+use crate::prose::{List, did_you_mean};
 
 const TOP_KEYS: [&str; 6] = [
     "source",
@@ -35,70 +36,95 @@ pub fn layer(
     file: FileId,
     diags: &mut Vec<Diagnostic>,
 ) -> Layer {
-    let mut cx = Cx { file, diags };
+    let mut cx = Reporter { file, diags };
     let top = Table::new(doc, span, "the file");
     top.check_keys(&mut cx, &TOP_KEYS);
-    let mut layer = Layer::default();
-    for t in top.tables(&mut cx, "source", "a source") {
-        if let Some(s) = source(&mut cx, t) {
-            layer.sources.push(s);
-        }
+    let read = |key: &str, label: &str, cx: &mut Reporter<'_>| top.tables(cx, key, label);
+    let sources = read("source", "a source", &mut cx);
+    let traits = read("trait", "a trait", &mut cx);
+    let criteria = read("criterion", "a criterion", &mut cx);
+    let schools = read("school", "a school", &mut cx);
+    let products = read("product", "a product", &mut cx);
+    let untrusted = read("untrusted", "an untrusted host", &mut cx);
+    Layer {
+        sources: sources
+            .into_iter()
+            .filter_map(|t| source(&mut cx, t))
+            .collect(),
+        traits: traits
+            .into_iter()
+            .filter_map(|t| trait_def(&mut cx, t))
+            .collect(),
+        criteria: criteria
+            .into_iter()
+            .filter_map(|t| criterion(&mut cx, t))
+            .collect(),
+        schools: schools
+            .into_iter()
+            .filter_map(|t| school(&mut cx, t))
+            .collect(),
+        products: products
+            .into_iter()
+            .filter_map(|t| product(&mut cx, t))
+            .collect(),
+        untrusted: untrusted
+            .into_iter()
+            .filter_map(|t| self::untrusted(&mut cx, t))
+            .collect(),
     }
-    for t in top.tables(&mut cx, "trait", "a trait") {
-        if let Some(x) = trait_def(&mut cx, t) {
-            layer.traits.push(x);
-        }
-    }
-    for t in top.tables(&mut cx, "criterion", "a criterion") {
-        if let Some(x) = criterion(&mut cx, t) {
-            layer.criteria.push(x);
-        }
-    }
-    for t in top.tables(&mut cx, "school", "a school") {
-        if let Some(x) = school(&mut cx, t) {
-            layer.schools.push(x);
-        }
-    }
-    for t in top.tables(&mut cx, "product", "a product") {
-        if let Some(x) = product(&mut cx, t) {
-            layer.products.push(x);
-        }
-    }
-    for t in top.tables(&mut cx, "untrusted", "an untrusted host") {
-        if let Some(x) = untrusted(&mut cx, t) {
-            layer.untrusted.push(x);
-        }
-    }
-    layer
 }
 
 /// Reads `id`, checks its spelling, and renames the table after it.
-fn id(cx: &mut Cx<'_>, t: &mut Table<'_, '_>, kind: &str) -> Option<Ref> {
+fn id(cx: &mut Reporter<'_>, t: &mut Table<'_, '_>, kind: &str) -> Option<Ref> {
     let (id, loc) = t.text(cx, "id")?;
     let ok = id
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
     if !ok {
-        cx.error(loc.span.clone(), format!("{kind} id `{id}` has characters ids may not use"))
-            .help = Some(
-            "ids use lower-case ASCII letters, digits, `-`, `_` and `.` (for example `vmware-esxi`)"
-                .to_string(),
+        cx.error(
+            loc.span,
+            format!("{kind} id `{id}` has characters ids may not use"),
+            Some(
+                "ids use lower-case ASCII letters, digits, `-`, `_` and `.` (for example `my-hypervisor`)"
+                    .to_string(),
+            ),
         );
         return None;
     }
-    t.set_what(format!("{kind} `{id}`"));
+    t.set_label(format!("{kind} `{id}`"));
     Some(Ref { id, loc })
 }
 
-fn refs(cx: &mut Cx<'_>, t: &Table<'_, '_>, key: &str, required: bool) -> Vec<Ref> {
+fn refs(cx: &mut Reporter<'_>, t: &Table<'_, '_>, key: &str, required: bool) -> Vec<Ref> {
     t.strings(cx, key, required)
         .into_iter()
         .map(|(id, loc)| Ref { id, loc })
         .collect()
 }
 
+/// A closed-set word (a role, a status, ...): `None` when it is absent or wrong.
+fn spelled<T>(
+    cx: &mut Reporter<'_>,
+    t: &Table<'_, '_>,
+    key: &str,
+    what: &str,
+    parse: fn(&str) -> Option<T>,
+    spellings: &[&str],
+) -> Option<T> {
+    let (word, loc) = t.string(cx, key, false)?;
+    let parsed = parse(&word);
+    if parsed.is_none() {
+        cx.error(
+            loc.span,
+            format!("unknown {what} `{word}` in {}", t.label),
+            Some(did_you_mean(&word, spellings, &format!("{what}s"))),
+        );
+    }
+    parsed
+}
+
 /// The optional text fields of a source, in the order the README lists them.
-const SOURCE_TEXT: [&str; 19] = [
+const SOURCE_TEXT: [&str; 18] = [
     "date",
     "venue",
     "volume",
@@ -117,40 +143,42 @@ const SOURCE_TEXT: [&str; 19] = [
     "repository",
     "commit",
     "note",
-    "title",
 ];
 
-fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
+fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     let id = id(cx, &mut t, "source");
-    let mut allowed = vec!["id", "kind", "authors", "year", "weak"];
+    let mut allowed = vec!["id", "kind", "title", "authors", "year", "weak"];
     allowed.extend(SOURCE_TEXT);
     t.check_keys(cx, &allowed);
-    let kind = match t.text(cx, "kind") {
-        None => None,
-        Some((k, loc)) => match SourceKind::parse(&k) {
-            Some(kind) => Some(kind),
-            None => {
-                let names = SourceKind::ALL.map(SourceKind::as_str);
-                cx.error(
-                    loc.span.clone(),
-                    format!("unknown source kind `{k}` in {}", t.what),
-                )
-                .help = Some(did_you_mean_or_list(&k, &names, "kinds"));
-                None
-            }
-        },
-    };
-    let title = t.text(cx, "title");
+    if !t.has("kind") {
+        cx.error(
+            t.span.clone(),
+            format!("missing `kind` in {}", t.label),
+            Some(format!(
+                "add `kind = \"...\"`: one of {}",
+                List::or(&SourceKind::spellings()).ticked()
+            )),
+        );
+    }
+    let kind = spelled(
+        cx,
+        &t,
+        "kind",
+        "source kind",
+        SourceKind::parse,
+        &SourceKind::spellings(),
+    );
+    let title = t.text_or_empty(cx, "title");
     let mut field_locs = BTreeMap::new();
     let mut text: BTreeMap<&'static str, String> = BTreeMap::new();
     for key in SOURCE_TEXT {
-        if key == "title" {
-            continue;
-        }
         if let Some((value, loc)) = t.string(cx, key, false) {
             if value.trim().is_empty() {
-                cx.error(loc.span.clone(), format!("`{key}` in {} is empty", t.what))
-                    .help = Some(format!("remove `{key}` or write a value"));
+                cx.error(
+                    loc.span,
+                    format!("`{key}` in {} is empty", t.label),
+                    Some(format!("remove `{key}` or write a value")),
+                );
                 continue;
             }
             field_locs.insert(key, loc);
@@ -170,16 +198,16 @@ fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     {
         cx.error(
             loc.span.clone(),
-            format!("`url` in {} is not a web address", t.what),
-        )
-        .help = Some("write a full address starting with `https://`".to_string());
+            format!("`url` in {} is not a web address", t.label),
+            Some("write a full address starting with `https://`".to_string()),
+        );
     }
-    if authors.is_empty() && !text.contains_key("publisher") && !t.has("authors") && !t.has("publisher") {
+    if authors.is_empty() && !t.has("authors") && !t.has("publisher") {
         cx.error(
             t.span.clone(),
-            format!("{} names neither an author nor a publisher", t.what),
-        )
-        .help = Some("add `authors = [\"Family, Given\"]` or `publisher = \"...\"`".to_string());
+            format!("{} names neither an author nor a publisher", t.label),
+            Some("add `authors = [\"Family, Given\"]` or `publisher = \"...\"`".to_string()),
+        );
     }
     let weak = t.boolean(cx, "weak").unwrap_or(false);
     let id = id?;
@@ -187,7 +215,7 @@ fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     Some(Source {
         id: id.id,
         kind: kind.unwrap_or(SourceKind::Docs),
-        title: title.map(|x| x.0).unwrap_or_default(),
+        title,
         authors: authors.into_iter().map(|(a, _)| a).collect(),
         year,
         date: take("date"),
@@ -214,38 +242,42 @@ fn source(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     })
 }
 
-fn untrusted(cx: &mut Cx<'_>, t: Table<'_, '_>) -> Option<Untrusted> {
+fn untrusted(cx: &mut Reporter<'_>, t: Table<'_, '_>) -> Option<Untrusted> {
     t.check_keys(cx, &["prefix", "class", "note"]);
     let prefix = t.text(cx, "prefix");
-    let class = t.text(cx, "class");
-    let note = t.text(cx, "note");
+    let class = t.text_or_empty(cx, "class");
+    let note = t.text_or_empty(cx, "note");
     let (prefix, loc) = prefix?;
     if prefix.contains("://") || prefix.starts_with('/') {
         cx.error(
-            loc.span.clone(),
+            loc.span,
             format!("`prefix` `{prefix}` of an untrusted host has a scheme or starts with `/`"),
-        )
-        .help = Some("write the host, optionally with a path: `docslib.org` or `github.com/mirror/`".to_string());
+            Some(
+                "write the host, optionally with a path: `docslib.org` or `github.com/mirror/`"
+                    .to_string(),
+            ),
+        );
         return None;
     }
     Some(Untrusted {
         prefix,
-        class: class.map(|x| x.0).unwrap_or_default(),
-        note: note.map(|x| x.0).unwrap_or_default(),
+        class,
+        note,
         loc: cx.loc(t.span.clone()),
     })
 }
 
-fn trait_def(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<TraitDef> {
+fn trait_def(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<TraitDef> {
     let id = id(cx, &mut t, "trait");
     t.check_keys(cx, &["id", "question", "values"]);
-    let question = t.text(cx, "question");
+    let question = t.text_or_empty(cx, "question");
     let mut values = Vec::new();
     match t.entries().find(|(k, _, _)| *k == "values") {
-        None => {
-            cx.error(t.span.clone(), format!("missing `values` in {}", t.what))
-                .help = Some("add `values = [ { id = \"...\", meaning = \"...\" } ]`".to_string());
-        }
+        None => cx.error(
+            t.span.clone(),
+            format!("missing `values` in {}", t.label),
+            Some("add `values = [ { id = \"...\", meaning = \"...\" } ]`".to_string()),
+        ),
         Some((_, _, v)) => match v.get_ref() {
             DeValue::Array(items) => {
                 for item in items.iter() {
@@ -254,13 +286,14 @@ fn trait_def(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<TraitDef> {
                             item.span(),
                             format!(
                                 "each value of {} must be a table `{{ id = \"...\", meaning = \"...\" }}`, not {}",
-                                t.what,
+                                t.label,
                                 type_name(item.get_ref())
                             ),
+                            None,
                         );
                         continue;
                     };
-                    let vt = Table::new(vt, item.span(), format!("a value of {}", t.what));
+                    let vt = Table::new(vt, item.span(), format!("a value of {}", t.label));
                     vt.check_keys(cx, &["id", "meaning"]);
                     let vid = vt.text(cx, "id");
                     let meaning = vt.text(cx, "meaning");
@@ -269,55 +302,46 @@ fn trait_def(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<TraitDef> {
                     }
                 }
             }
-            other => {
-                cx.error(
-                    v.span(),
-                    format!(
-                        "`values` in {} must be an array, not {}",
-                        t.what,
-                        type_name(other)
-                    ),
-                );
-            }
+            _ => t.wrong_type(cx, "values", v, "an array"),
         },
     }
     let id = id?;
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (v, span) in &values {
-        if v.id == crate::model::UNKNOWN {
+        if v.id == UNKNOWN {
             cx.error(
                 span.clone(),
-                format!("{} lists `unknown` as a value", t.what),
-            )
-            .help = Some("`unknown` is allowed for every trait; remove it from the list".into());
-        } else if seen.contains(&v.id.as_str()) {
+                format!("{} lists `unknown` as a value", t.label),
+                Some("`unknown` is allowed for every trait; remove it from the list".into()),
+            );
+        } else if !seen.insert(v.id.as_str()) {
             cx.error(
                 span.clone(),
-                format!("{} lists the value `{}` twice", t.what, v.id),
+                format!("{} lists the value `{}` twice", t.label, v.id),
+                None,
             );
         }
-        seen.push(&v.id);
     }
     Some(TraitDef {
         id: id.id,
-        question: question.map(|x| x.0).unwrap_or_default(),
+        question,
         values: values.into_iter().map(|(v, _)| v).collect(),
         loc: cx.loc(t.span.clone()),
     })
 }
 
-fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
-    let lean_keys = Lean::ALL.map(Lean::as_str);
+fn criterion(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
+    let lean_keys = Lean::spellings();
     let mut allowed = vec!["id", "trait", "title", "rationale", "sources", "convention"];
-    allowed.extend(lean_keys);
+    allowed.extend(&lean_keys);
     let id = id(cx, &mut t, "criterion");
     t.check_keys(cx, &allowed);
     let trait_ref = t.text(cx, "trait").map(|(id, loc)| Ref { id, loc });
-    let title = t.text(cx, "title");
-    let rationale = t.text(cx, "rationale");
+    let title = t.text_or_empty(cx, "title");
+    let rationale = t.text_or_empty(cx, "rationale");
     let sources = refs(cx, &t, "sources", true);
     let mut leans = Vec::new();
-    for lean in Lean::ALL {
+    for &lean in Lean::ALL {
         for (value, loc) in t.strings(cx, lean.as_str(), false) {
             leans.push((Ref { id: value, loc }, lean));
         }
@@ -325,12 +349,12 @@ fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
     if leans.is_empty() {
         cx.error(
             t.span.clone(),
-            format!("{} maps no value to a lean", t.what),
-        )
-        .help = Some(format!(
-            "list the trait's values under {}",
-            ticked_list(&lean_keys)
-        ));
+            format!("{} maps no value to a lean", t.label),
+            Some(format!(
+                "list the trait's values under {}",
+                List::and(&lean_keys).ticked()
+            )),
+        );
     }
     let conventions = t
         .tables(cx, "convention", "a convention")
@@ -343,8 +367,8 @@ fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
             id: String::new(),
             loc: cx.loc(t.span.clone()),
         }),
-        title: title.map(|x| x.0).unwrap_or_default(),
-        rationale: rationale.map(|x| x.0).unwrap_or_default(),
+        title,
+        rationale,
         leans,
         sources,
         conventions,
@@ -352,57 +376,54 @@ fn criterion(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Criterion> {
     })
 }
 
-fn convention(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Convention> {
+fn convention(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Convention> {
     let id = id(cx, &mut t, "convention");
     t.check_keys(cx, &["id", "values", "rationale", "sources"]);
     let values = refs(cx, &t, "values", true);
-    let rationale = t.text(cx, "rationale");
+    let rationale = t.text_or_empty(cx, "rationale");
     let sources = refs(cx, &t, "sources", true);
     Some(Convention {
         id: id?.id,
         values,
-        rationale: rationale.map(|x| x.0).unwrap_or_default(),
+        rationale,
         sources,
         loc: cx.loc(t.span.clone()),
     })
 }
 
-fn school(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<School> {
+fn school(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<School> {
     let id = id(cx, &mut t, "school");
     t.check_keys(
         cx,
         &["id", "name", "summary", "decisive", "combine", "sources"],
     );
-    let name = t.text(cx, "name");
-    let summary = t.text(cx, "summary");
+    let name = t.text_or_empty(cx, "name");
+    let summary = t.text_or_empty(cx, "summary");
     let decisive = refs(cx, &t, "decisive", true);
     if decisive.is_empty() && t.has("decisive") {
         cx.error(
             t.span.clone(),
-            format!("{} has no decisive criteria", t.what),
-        )
-        .help = Some("name at least one criterion in `decisive`".to_string());
+            format!("{} has no decisive criteria", t.label),
+            Some("name at least one criterion in `decisive`".to_string()),
+        );
     }
-    let combine = match t.text(cx, "combine") {
-        None => None,
-        Some((c, loc)) => match Combine::parse(&c) {
-            Some(c) => Some(c),
-            None => {
-                let names: Vec<&str> = Combine::ALL.iter().map(|(_, n)| *n).collect();
-                cx.error(
-                    loc.span.clone(),
-                    format!("unknown combination rule `{c}` in {}", t.what),
-                )
-                .help = Some(format!("the rules are {}", ticked_list(&names)));
-                None
-            }
-        },
-    };
+    let missing = !t.has("combine");
+    if missing {
+        t.text(cx, "combine");
+    }
+    let combine = spelled(
+        cx,
+        &t,
+        "combine",
+        "combination rule",
+        Combine::parse,
+        &Combine::spellings(),
+    );
     let sources = refs(cx, &t, "sources", true);
     Some(School {
         id: id?.id,
-        name: name.map(|x| x.0).unwrap_or_default(),
-        summary: summary.map(|x| x.0).unwrap_or_default(),
+        name,
+        summary,
         decisive,
         combine: combine.unwrap_or(Combine::AllAgree),
         sources,
@@ -410,30 +431,14 @@ fn school(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<School> {
     })
 }
 
-/// Reads `role`; `Some(None)` when it is absent (allowed in configurations),
-/// `None` when it is present but wrong.
-fn role(cx: &mut Cx<'_>, t: &Table<'_, '_>) -> Option<Option<Role>> {
-    let Some((r, loc)) = t.string(cx, "role", false) else {
-        return if t.has("role") { None } else { Some(None) };
-    };
-    match Role::parse(&r) {
-        Some(role) => Some(Some(role)),
-        None => {
-            let names: Vec<&str> = Role::ALL.iter().map(|(_, n)| *n).collect();
-            cx.error(
-                loc.span.clone(),
-                format!("unknown role `{r}` in {}", t.what),
-            )
-            .help = Some(format!("the roles are {}", ticked_list(&names)));
-            None
-        }
-    }
+fn role(cx: &mut Reporter<'_>, t: &Table<'_, '_>) -> Option<Role> {
+    spelled(cx, t, "role", "role", Role::parse, &Role::spellings())
 }
 
 /// Reads a `traits` table: one `trait = { value = "...", sources = [...], note = "..." }` per trait.
-fn facts(cx: &mut Cx<'_>, parent: &Table<'_, '_>) -> BTreeMap<String, Fact> {
+fn facts(cx: &mut Reporter<'_>, parent: &Table<'_, '_>) -> BTreeMap<String, Fact> {
     let mut out = BTreeMap::new();
-    let Some(t) = parent.table(cx, "traits", format!("the traits of {}", parent.what)) else {
+    let Some(t) = parent.table(cx, "traits", format!("the traits of {}", parent.label)) else {
         return out;
     };
     for (key, key_span, v) in t.entries() {
@@ -442,16 +447,16 @@ fn facts(cx: &mut Cx<'_>, parent: &Table<'_, '_>) -> BTreeMap<String, Fact> {
                 v.span(),
                 format!(
                     "trait `{key}` of {} must be a table, not {}",
-                    parent.what,
+                    parent.label,
                     type_name(v.get_ref())
                 ),
-            )
-            .help = Some(format!(
-                "write `{key} = {{ value = \"...\", sources = [\"...\"] }}`"
-            ));
+                Some(format!(
+                    "write `{key} = {{ value = \"...\", sources = [\"...\"] }}`"
+                )),
+            );
             continue;
         };
-        let ft = Table::new(ft, v.span(), format!("trait `{key}` of {}", parent.what));
+        let ft = Table::new(ft, v.span(), format!("trait `{key}` of {}", parent.label));
         ft.check_keys(cx, &["value", "sources", "note"]);
         let value = ft.text(cx, "value");
         let sources = refs(cx, &ft, "sources", false);
@@ -472,9 +477,13 @@ fn facts(cx: &mut Cx<'_>, parent: &Table<'_, '_>) -> BTreeMap<String, Fact> {
     out
 }
 
-fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option<Configuration> {
+fn configuration(
+    cx: &mut Reporter<'_>,
+    mut t: Table<'_, '_>,
+    product: &str,
+) -> Option<Configuration> {
     let id = id(cx, &mut t, "configuration");
-    t.set_what(format!(
+    t.set_label(format!(
         "configuration `{}` of product `{product}`",
         id.as_ref().map_or("?", |r| r.id.as_str())
     ));
@@ -491,8 +500,8 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
             "traits",
         ],
     );
-    let name = t.text(cx, "name");
-    let description = t.text(cx, "description");
+    let name = t.text_or_empty(cx, "name");
+    let description = t.text_or_empty(cx, "description");
     let architectures = t.strings(cx, "architectures", false);
     let role = role(cx, &t);
     let backend = t
@@ -502,9 +511,9 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
     let sources = refs(cx, &t, "sources", false);
     Some(Configuration {
         id: id?.id,
-        name: name.map(|x| x.0).unwrap_or_default(),
-        description: description.map(|x| x.0).unwrap_or_default(),
-        role: role.flatten(),
+        name,
+        description,
+        role,
         backend,
         architectures: architectures.into_iter().map(|(a, _)| a).collect(),
         traits,
@@ -513,20 +522,20 @@ fn configuration(cx: &mut Cx<'_>, mut t: Table<'_, '_>, product: &str) -> Option
     })
 }
 
-fn dispute(cx: &mut Cx<'_>, t: Table<'_, '_>) -> Option<Dispute> {
+fn dispute(cx: &mut Reporter<'_>, t: Table<'_, '_>) -> Option<Dispute> {
     t.check_keys(cx, &["about", "note", "sources"]);
-    let about = t.text(cx, "about");
-    let note = t.text(cx, "note");
+    let about = t.text_or_empty(cx, "about");
+    let note = t.text_or_empty(cx, "note");
     let sources = refs(cx, &t, "sources", true);
     Some(Dispute {
-        about: about.map(|x| x.0).unwrap_or_default(),
-        note: note.map(|x| x.0).unwrap_or_default(),
+        about,
+        note,
         sources,
         loc: cx.loc(t.span.clone()),
     })
 }
 
-fn product(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Product> {
+fn product(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Product> {
     let id = id(cx, &mut t, "product");
     t.check_keys(
         cx,
@@ -549,39 +558,39 @@ fn product(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Product> {
             "dispute",
         ],
     );
-    let name = t.text(cx, "name");
+    let name = t.text_or_empty(cx, "name");
     let aliases = t.strings(cx, "aliases", false);
-    let vendor = t.text(cx, "vendor");
+    let vendor = t.text_or_empty(cx, "vendor");
     let first_release = t.integer(cx, "first_release", true);
-    let license = t.text(cx, "license");
-    let status = match t.text(cx, "status") {
-        None => None,
-        Some((s, loc)) => match Status::parse(&s) {
-            Some(st) => Some(st),
-            None => {
-                cx.error(
-                    loc.span.clone(),
-                    format!("unknown status `{s}` in {}", t.what),
-                )
-                .help = Some("the statuses are `active` and `discontinued`".to_string());
-                None
-            }
-        },
-    };
-    let role = role(cx, &t);
+    let license = t.text_or_empty(cx, "license");
+    if !t.has("status") {
+        t.text(cx, "status");
+    }
+    let status = spelled(
+        cx,
+        &t,
+        "status",
+        "status",
+        Status::parse,
+        &Status::spellings(),
+    );
     if !t.has("role") {
-        cx.error(t.span.clone(), format!("missing `role` in {}", t.what))
-            .help = Some(
-            "add `role = \"hypervisor\"` (or `vmm`, `api`, `distribution`, `frontend`, `emulator`)"
-                .to_string(),
+        cx.error(
+            t.span.clone(),
+            format!("missing `role` in {}", t.label),
+            Some(format!(
+                "add `role = \"hypervisor\"` (the roles are {})",
+                List::and(&Role::spellings()).ticked()
+            )),
         );
     }
+    let role = role(cx, &t);
     let backend = t
         .string(cx, "backend", false)
         .map(|(id, loc)| Ref { id, loc });
     let architectures = t.strings(cx, "architectures", true);
     let homepage = t.string(cx, "homepage", true).map(|(h, _)| h);
-    let description = t.text(cx, "description");
+    let description = t.text_or_empty(cx, "description");
     let sources = refs(cx, &t, "sources", true);
     let traits = facts(cx, &t);
     let pid = id.as_ref().map_or("?", |r| r.id.as_str()).to_string();
@@ -591,26 +600,26 @@ fn product(cx: &mut Cx<'_>, mut t: Table<'_, '_>) -> Option<Product> {
         .filter_map(|c| configuration(cx, c, &pid))
         .collect();
     let disputes: Vec<Dispute> = t
-        .tables(cx, "dispute", &format!("a dispute of {}", t.what))
+        .tables(cx, "dispute", &format!("a dispute of {}", t.label))
         .into_iter()
         .filter_map(|d| dispute(cx, d))
         .collect();
     Some(Product {
         id: id?.id,
-        name: name.map(|x| x.0).unwrap_or_default(),
+        name,
         aliases: aliases
             .into_iter()
-            .map(|(id, loc)| Ref { id, loc })
+            .map(|(value, loc)| Located { value, loc })
             .collect(),
-        vendor: vendor.map(|x| x.0).unwrap_or_default(),
+        vendor,
         first_release: first_release.map(|(y, _)| y),
-        license: license.map(|x| x.0).unwrap_or_default(),
+        license,
         status: status.unwrap_or(Status::Active),
-        role: role.flatten().unwrap_or(Role::Hypervisor),
+        role: role.unwrap_or(Role::Hypervisor),
         backend,
         architectures: architectures.into_iter().map(|(a, _)| a).collect(),
         homepage,
-        description: description.map(|x| x.0).unwrap_or_default(),
+        description,
         sources,
         traits,
         configurations,

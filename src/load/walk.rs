@@ -11,17 +11,18 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, did_you_mean_or_list};
+use crate::diagnostic::{Diagnostic, FileId, Loc, Stage};
+use crate::prose::did_you_mean;
 
-/// Where diagnostics go while one file is read.
-pub struct Cx<'d> {
+/// Where the problems of one file go while it is read.
+pub struct Reporter<'d> {
     /// The file being read.
     pub file: FileId,
     /// Problems found so far.
     pub diags: &'d mut Vec<Diagnostic>,
 }
 
-impl Cx<'_> {
+impl Reporter<'_> {
     /// A location in the current file.
     pub fn loc(&self, span: Range<usize>) -> Loc {
         Loc {
@@ -30,11 +31,11 @@ impl Cx<'_> {
         }
     }
 
-    /// Records an error.
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::error(self.loc(span), message);
+    /// Records a problem with the shape of a table at `span`, with an optional hint.
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
+        let mut d = Diagnostic::error(self.loc(span), message).stage(Stage::Shape);
+        d.help = help;
         self.diags.push(d);
-        self.diags.last_mut().expect("just pushed")
     }
 }
 
@@ -43,8 +44,8 @@ pub struct Table<'t, 'i> {
     map: &'t DeTable<'i>,
     /// The span of the whole table (its header, for `[[x]]` tables).
     pub span: Range<usize>,
-    /// What the table is, for messages (`product \`kvm\``).
-    pub what: String,
+    /// What the table is, for messages (`product \`x\``).
+    pub label: String,
 }
 
 /// The name of a TOML value's type, for messages.
@@ -60,26 +61,69 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// A value of one TOML type, read from a field.
+trait FromToml<'t, 'i>: Sized {
+    /// What the type is called in messages.
+    const WANT: &'static str;
+    /// How to write it in an example.
+    const EXAMPLE: &'static str;
+    /// The value, if the TOML value has this type.
+    fn from_toml(v: &'t DeValue<'i>) -> Option<Result<Self, &'static str>>;
+}
+
+impl<'t, 'i> FromToml<'t, 'i> for String {
+    const WANT: &'static str = "a string";
+    const EXAMPLE: &'static str = "\"...\"";
+    fn from_toml(v: &'t DeValue<'i>) -> Option<Result<Self, &'static str>> {
+        match v {
+            DeValue::String(s) => Some(Ok(s.to_string())),
+            _ => None,
+        }
+    }
+}
+
+impl<'t, 'i> FromToml<'t, 'i> for i64 {
+    const WANT: &'static str = "an integer";
+    const EXAMPLE: &'static str = "2007";
+    fn from_toml(v: &'t DeValue<'i>) -> Option<Result<Self, &'static str>> {
+        match v {
+            DeValue::Integer(i) => Some(
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                    .map_err(|_| "is out of range"),
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl<'t, 'i> FromToml<'t, 'i> for bool {
+    const WANT: &'static str = "a boolean (`true` or `false`)";
+    const EXAMPLE: &'static str = "true";
+    fn from_toml(v: &'t DeValue<'i>) -> Option<Result<Self, &'static str>> {
+        match v {
+            DeValue::Boolean(b) => Some(Ok(*b)),
+            _ => None,
+        }
+    }
+}
+
 impl<'t, 'i> Table<'t, 'i> {
     /// Wraps a parsed table.
-    pub fn new(map: &'t DeTable<'i>, span: Range<usize>, what: impl Into<String>) -> Self {
+    pub fn new(map: &'t DeTable<'i>, span: Range<usize>, label: impl Into<String>) -> Self {
         Table {
             map,
             span,
-            what: what.into(),
+            label: label.into(),
         }
     }
 
     /// Renames the table in messages (once its id is known).
-    pub fn set_what(&mut self, what: impl Into<String>) {
-        self.what = what.into();
+    pub fn set_label(&mut self, label: impl Into<String>) {
+        self.label = label.into();
     }
 
     fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
-        self.map
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == key)
-            .map(|(_, v)| v)
+        self.map.get(key)
     }
 
     /// Whether the key is present.
@@ -88,13 +132,16 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// Reports every key that is not in `allowed`, with a "did you mean".
-    pub fn check_keys(&self, cx: &mut Cx<'_>, allowed: &[&str]) {
+    pub fn check_keys(&self, cx: &mut Reporter<'_>, allowed: &[&str]) {
         for (k, _) in self.map.iter() {
             let key: &str = k.get_ref().as_ref();
             if !allowed.contains(&key) {
-                let help = did_you_mean_or_list(key, allowed, "keys allowed here");
-                cx.error(k.span(), format!("unknown key `{key}` in {}", self.what))
-                    .help = Some(help);
+                let help = did_you_mean(key, allowed, "keys allowed here");
+                cx.error(
+                    k.span(),
+                    format!("unknown key `{key}` in {}", self.label),
+                    Some(help),
+                );
             }
         }
     }
@@ -108,105 +155,108 @@ impl<'t, 'i> Table<'t, 'i> {
             .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
     }
 
-    fn missing(&self, cx: &mut Cx<'_>, key: &str, example: &str) {
-        cx.error(
-            self.span.clone(),
-            format!("missing `{key}` in {}", self.what),
-        )
-        .help = Some(format!("add `{key} = {example}`"));
-    }
-
-    fn wrong_type(&self, cx: &mut Cx<'_>, key: &str, v: &Spanned<DeValue<'_>>, want: &str) {
+    /// Reports a wrong type for `key`.
+    pub fn wrong_type(
+        &self,
+        cx: &mut Reporter<'_>,
+        key: &str,
+        v: &Spanned<DeValue<'_>>,
+        want: &str,
+    ) {
         cx.error(
             v.span(),
             format!(
                 "`{key}` in {} must be {want}, not {}",
-                self.what,
+                self.label,
                 type_name(v.get_ref())
             ),
+            None,
         );
     }
 
-    /// A string field; reports a wrong type, and a missing field when `required`.
-    pub fn string(&self, cx: &mut Cx<'_>, key: &str, required: bool) -> Option<(String, Loc)> {
-        match self.get(key) {
-            None => {
-                if required {
-                    self.missing(cx, key, "\"...\"");
-                }
+    /// A field of one type: reports a wrong type, and a missing field when `required`.
+    fn field<T: FromToml<'t, 'i>>(
+        &self,
+        cx: &mut Reporter<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<(T, Loc)> {
+        let Some(v) = self.get(key) else {
+            if required {
+                cx.error(
+                    self.span.clone(),
+                    format!("missing `{key}` in {}", self.label),
+                    Some(format!("add `{key} = {}`", T::EXAMPLE)),
+                );
+            }
+            return None;
+        };
+        match T::from_toml(v.get_ref()) {
+            Some(Ok(x)) => Some((x, cx.loc(v.span()))),
+            Some(Err(problem)) => {
+                cx.error(
+                    v.span(),
+                    format!("`{key}` in {} {problem}", self.label),
+                    None,
+                );
                 None
             }
-            Some(v) => match v.get_ref() {
-                DeValue::String(s) => Some((s.to_string(), cx.loc(v.span()))),
-                _ => {
-                    self.wrong_type(cx, key, v, "a string");
-                    None
-                }
-            },
+            None => {
+                self.wrong_type(cx, key, v, T::WANT);
+                None
+            }
         }
     }
 
+    /// A string field; reports a wrong type, and a missing field when `required`.
+    pub fn string(
+        &self,
+        cx: &mut Reporter<'_>,
+        key: &str,
+        required: bool,
+    ) -> Option<(String, Loc)> {
+        self.field(cx, key, required)
+    }
+
     /// A non-empty string field that must be present.
-    pub fn text(&self, cx: &mut Cx<'_>, key: &str) -> Option<(String, Loc)> {
+    pub fn text(&self, cx: &mut Reporter<'_>, key: &str) -> Option<(String, Loc)> {
         let (s, loc) = self.string(cx, key, true)?;
         if s.trim().is_empty() {
             cx.error(
-                loc.span.clone(),
-                format!("`{key}` in {} is empty", self.what),
-            )
-            .help = Some(format!("write a value for `{key}`"));
+                loc.span,
+                format!("`{key}` in {} is empty", self.label),
+                Some(format!("write a value for `{key}`")),
+            );
             return None;
         }
         Some((s, loc))
     }
 
+    /// The value of a required non-empty string field, or empty when it is
+    /// missing (the problem is reported).
+    pub fn text_or_empty(&self, cx: &mut Reporter<'_>, key: &str) -> String {
+        self.text(cx, key).map(|x| x.0).unwrap_or_default()
+    }
+
     /// An integer field.
-    pub fn integer(&self, cx: &mut Cx<'_>, key: &str, required: bool) -> Option<(i64, Loc)> {
-        match self.get(key) {
-            None => {
-                if required {
-                    self.missing(cx, key, "2007");
-                }
-                None
-            }
-            Some(v) => match v.get_ref() {
-                DeValue::Integer(i) => {
-                    match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
-                        Ok(n) => Some((n, cx.loc(v.span()))),
-                        Err(_) => {
-                            cx.error(
-                                v.span(),
-                                format!("`{key}` in {} is out of range", self.what),
-                            );
-                            None
-                        }
-                    }
-                }
-                _ => {
-                    self.wrong_type(cx, key, v, "an integer");
-                    None
-                }
-            },
-        }
+    pub fn integer(&self, cx: &mut Reporter<'_>, key: &str, required: bool) -> Option<(i64, Loc)> {
+        self.field(cx, key, required)
     }
 
     /// A boolean field.
-    pub fn boolean(&self, cx: &mut Cx<'_>, key: &str) -> Option<bool> {
-        let v = self.get(key)?;
-        match v.get_ref() {
-            DeValue::Boolean(b) => Some(*b),
-            _ => {
-                self.wrong_type(cx, key, v, "a boolean (`true` or `false`)");
-                None
-            }
-        }
+    pub fn boolean(&self, cx: &mut Reporter<'_>, key: &str) -> Option<bool> {
+        self.field(cx, key, false).map(|(b, _)| b)
     }
 
     /// An array of strings; a wrong element is reported and skipped.
-    pub fn strings(&self, cx: &mut Cx<'_>, key: &str, required: bool) -> Vec<(String, Loc)> {
+    pub fn strings(&self, cx: &mut Reporter<'_>, key: &str, required: bool) -> Vec<(String, Loc)> {
         let Some(v) = self.get(key) else {
             if required {
-                self.missing(cx, key, "[\"...\"]");
+                cx.error(
+                    self.span.clone(),
+                    format!("missing `{key}` in {}", self.label),
+                    Some(format!("add `{key} = [\"...\"]`")),
+                );
             }
             return Vec::new();
         };
@@ -218,26 +268,25 @@ impl<'t, 'i> Table<'t, 'i> {
         for item in items.iter() {
             match item.get_ref() {
                 DeValue::String(s) => out.push((s.to_string(), cx.loc(item.span()))),
-                other => {
-                    cx.error(
-                        item.span(),
-                        format!(
-                            "`{key}` in {} must hold strings, not {}",
-                            self.what,
-                            type_name(other)
-                        ),
-                    );
-                }
+                other => cx.error(
+                    item.span(),
+                    format!(
+                        "`{key}` in {} must hold strings, not {}",
+                        self.label,
+                        type_name(other)
+                    ),
+                    None,
+                ),
             }
         }
         out
     }
 
     /// A sub-table.
-    pub fn table(&self, cx: &mut Cx<'_>, key: &str, what: String) -> Option<Table<'t, 'i>> {
+    pub fn table(&self, cx: &mut Reporter<'_>, key: &str, label: String) -> Option<Table<'t, 'i>> {
         let v = self.get(key)?;
         match v.get_ref() {
-            DeValue::Table(t) => Some(Table::new(t, v.span(), what)),
+            DeValue::Table(t) => Some(Table::new(t, v.span(), label)),
             _ => {
                 self.wrong_type(cx, key, v, "a table");
                 None
@@ -246,7 +295,7 @@ impl<'t, 'i> Table<'t, 'i> {
     }
 
     /// An array of tables (`[[key]]`).
-    pub fn tables(&self, cx: &mut Cx<'_>, key: &str, what: &str) -> Vec<Table<'t, 'i>> {
+    pub fn tables(&self, cx: &mut Reporter<'_>, key: &str, label: &str) -> Vec<Table<'t, 'i>> {
         let Some(v) = self.get(key) else {
             return Vec::new();
         };
@@ -257,19 +306,19 @@ impl<'t, 'i> Table<'t, 'i> {
                     "`{key}` must be an array of tables (`[[{key}]]`), not {}",
                     type_name(v.get_ref())
                 ),
+                None,
             );
             return Vec::new();
         };
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::Table(t) => out.push(Table::new(t, item.span(), what)),
-                other => {
-                    cx.error(
-                        item.span(),
-                        format!("each `{key}` must be a table, not {}", type_name(other)),
-                    );
-                }
+                DeValue::Table(t) => out.push(Table::new(t, item.span(), label)),
+                other => cx.error(
+                    item.span(),
+                    format!("each `{key}` must be a table, not {}", type_name(other)),
+                    None,
+                ),
             }
         }
         out

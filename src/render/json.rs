@@ -1,16 +1,28 @@
-//! The JSON format (`--format json`), a public contract for scripts.
+//! The JSON format (`--format json`): the public contract for scripts.
 //!
-//! Field names are stable; verdicts are spelled `type1`, `type2`, `neither`,
-//! `not-a-hypervisor`, `undetermined`. Output is pretty-printed and ends in a
-//! newline. The README documents every field.
+//! Every output is one of the documented structs below, serialized with
+//! serde; the README documents every field, and the integration tests read
+//! the output back into these same types. Each document is an object with a
+//! `schema_version`. Verdicts are spelled `type1`, `type2`, `neither`,
+//! `not-a-hypervisor`, `undetermined`. Output is pretty-printed and ends in
+//! a newline.
 
-use serde::Serialize;
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
-use super::{cited_sources, reason};
+use serde::{Deserialize, Serialize};
+
 use crate::debate::Debate;
-use crate::engine::{Assumption, Change, Classification, Reading};
-use crate::model::{Knowledge, Lean, Product, Source, Verdict, ref_ids};
+use crate::diagnostic::{Diagnostic, Files, Severity};
+use crate::engine::{Changes, Classification, Reading, Stance};
+use crate::explain::{Assumed, Citations, Explanation, OneLine};
+use crate::model::{
+    Combine, Knowledge, Lean, Origin, Role, Source, SourceKind, Status, Verdict, ref_ids,
+};
+
+/// The version of this contract. Version 2 made every document an object
+/// (version 1 printed `list`, `schools`, `sources`, the debate matrix and
+/// `check` as bare arrays) and added source kinds, conventions and stances.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Pretty JSON with a trailing newline.
 pub fn to_string(v: &impl Serialize) -> String {
@@ -19,355 +31,891 @@ pub fn to_string(v: &impl Serialize) -> String {
     s
 }
 
-/// A source as JSON.
-pub fn source(s: &Source) -> Value {
-    serde_json::to_value(s).unwrap_or(Value::Null)
+fn ids<T: AsRef<str>>(items: &[T]) -> Vec<String> {
+    items.iter().map(|s| s.as_ref().to_string()).collect()
 }
 
-/// The backend chain: each product that delegates, with its role.
-fn chain(c: &Classification<'_>) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut cur = c;
-    while let Some(b) = &cur.backend {
-        out.push(json!({
-            "id": cur.product.id,
-            "role": cur.role,
-            "configuration": cur.configuration.map(|cf| cf.id.as_str()),
-            "backend": b.product.id,
-        }));
-        cur = b;
+/// A source: every field a reader needs to find the work.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceView {
+    /// Stable id, cited by facts.
+    pub id: String,
+    /// `paper`, `book`, `chapter`, `thesis`, `report`, `standard`, `docs`, `article`, `blog`, `wiki`, `forum`, `code`, `commit`, `mailing-list` or `talk`.
+    pub kind: SourceKind,
+    /// Title of the work.
+    pub title: String,
+    /// People as `Family, Given`, organisations as written.
+    pub authors: Vec<String>,
+    /// Year published (or retrieved, for undated pages).
+    pub year: Option<i64>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, when known more finely than the year.
+    pub date: Option<String>,
+    /// Journal, proceedings, book (for a chapter) or event (for a talk).
+    pub venue: Option<String>,
+    /// Volume.
+    pub volume: Option<String>,
+    /// Issue.
+    pub issue: Option<String>,
+    /// Pages.
+    pub pages: Option<String>,
+    /// DOI, bare.
+    pub doi: Option<String>,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Edition of a book.
+    pub edition: Option<String>,
+    /// ISBN.
+    pub isbn: Option<String>,
+    /// The part cited.
+    pub section: Option<String>,
+    /// Institution of a thesis or report.
+    pub institution: Option<String>,
+    /// Report, accession or standard number.
+    pub number: Option<String>,
+    /// The original publisher's address.
+    pub url: Option<String>,
+    /// A web.archive.org snapshot.
+    pub archive: Option<String>,
+    /// When the page was read.
+    pub retrieved: Option<String>,
+    /// Repository of a commit or code.
+    pub repository: Option<String>,
+    /// Full commit hash.
+    pub commit: Option<String>,
+    /// Forums, personal blogs and marketing are weak.
+    pub weak: bool,
+    /// A caveat about the source.
+    pub note: Option<String>,
+}
+
+impl From<&Source> for SourceView {
+    fn from(s: &Source) -> Self {
+        SourceView {
+            id: s.id.clone(),
+            kind: s.kind,
+            title: s.title.clone(),
+            authors: s.authors.clone(),
+            year: s.year,
+            date: s.date.clone(),
+            venue: s.venue.clone(),
+            volume: s.volume.clone(),
+            issue: s.issue.clone(),
+            pages: s.pages.clone(),
+            doi: s.doi.clone(),
+            publisher: s.publisher.clone(),
+            edition: s.edition.clone(),
+            isbn: s.isbn.clone(),
+            section: s.section.clone(),
+            institution: s.institution.clone(),
+            number: s.number.clone(),
+            url: s.url.clone(),
+            archive: s.archive.clone(),
+            retrieved: s.retrieved.clone(),
+            repository: s.repository.clone(),
+            commit: s.commit.clone(),
+            weak: s.weak,
+            note: s.note.clone(),
+        }
     }
-    out
 }
 
-/// `list`: an array of products with their verdicts.
-pub fn list(rows: &[Classification<'_>]) -> String {
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|c| {
-            let p = c.product;
-            json!({
-                "id": p.id,
-                "name": p.name,
-                "vendor": p.vendor,
-                "verdict": c.verdict,
-                "school": c.school.id,
-                "reason": reason(c),
-                "role": p.role,
-                "backend": p.backend.as_ref().map(|b| b.id.as_str()),
-                "first_release": p.first_release,
-                "license": p.license,
-                "status": p.status,
+fn sources(kb: &Knowledge, ids: &[&str]) -> Vec<SourceView> {
+    ids.iter()
+        .filter_map(|id| kb.sources.get(*id))
+        .map(SourceView::from)
+        .collect()
+}
+
+/// `list`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The school applied.
+    pub school: String,
+    /// The products, in the order asked for.
+    pub products: Vec<ListItem>,
+}
+
+/// One product in `list`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListItem {
+    /// Product id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Vendor.
+    pub vendor: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The school applied.
+    pub school: String,
+    /// The reason in one line.
+    pub reason: String,
+    /// Its role.
+    pub role: Role,
+    /// The backend of a delegating product.
+    pub backend: Option<String>,
+    /// Year of first public release.
+    pub first_release: Option<i64>,
+    /// SPDX expression or `proprietary`.
+    pub license: String,
+    /// `active` or `discontinued`.
+    pub status: Status,
+}
+
+/// `list` as JSON.
+pub fn list(school: &str, rows: &[Classification<'_>]) -> String {
+    to_string(&ListOutput {
+        schema_version: SCHEMA_VERSION,
+        school: school.to_string(),
+        products: rows
+            .iter()
+            .map(|c| {
+                let p = c.subject.product;
+                ListItem {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    vendor: p.vendor.clone(),
+                    verdict: c.verdict,
+                    school: c.school.id.clone(),
+                    reason: OneLine(c).to_string(),
+                    role: p.role,
+                    backend: p.backend.as_ref().map(|b| b.id.clone()),
+                    first_release: p.first_release,
+                    license: p.license.clone(),
+                    status: p.status,
+                }
             })
-        })
-        .collect();
-    to_string(&items)
+            .collect(),
+    })
 }
 
-fn traits_json(p: &Product) -> Value {
-    let map: serde_json::Map<String, Value> = p
-        .traits
-        .iter()
-        .map(|(k, f)| {
-            (
-                k.clone(),
-                json!({ "value": f.value, "sources": ref_ids(&f.sources), "note": f.note }),
-            )
-        })
-        .collect();
-    Value::Object(map)
+/// One link of a backend chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// The product that delegates.
+    pub id: String,
+    /// Its role.
+    pub role: Role,
+    /// Its configuration, if not the default.
+    pub configuration: Option<String>,
+    /// The backend's product id.
+    pub backend: String,
 }
 
-/// What-if facts as JSON: each `trait`, the `value` assumed and what the catalog `was`.
-fn assumptions_json(c: &Classification<'_>, assumptions: &[Assumption]) -> Vec<Value> {
-    let d = c.decider();
-    assumptions
+fn chain(c: &Classification<'_>) -> Vec<LinkView> {
+    c.chain
         .iter()
-        .map(|a| {
-            let was = c.catalog_value(&a.trait_id);
-            json!({ "product": d.product.id, "trait": a.trait_id, "value": a.value, "was": was })
+        .map(|l| LinkView {
+            id: l.subject.product.id.clone(),
+            role: l.role,
+            configuration: l.subject.configuration.map(|cf| cf.id.clone()),
+            backend: l.backend.product.id.clone(),
         })
         .collect()
 }
 
-/// Each configuration's verdict.
-fn configurations_json(configs: &[Classification<'_>]) -> Vec<Value> {
+/// A fact assumed for a what-if question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssumptionView {
+    /// The product whose facts changed.
+    pub product: String,
+    /// The trait.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// The value assumed.
+    pub value: String,
+    /// The value in the catalog.
+    pub was: String,
+}
+
+fn assumptions(assumed: &[Assumed<'_>]) -> Vec<AssumptionView> {
+    assumed
+        .iter()
+        .map(|a| AssumptionView {
+            product: a.product.to_string(),
+            trait_id: a.trait_id.clone(),
+            value: a.value.clone(),
+            was: a.was.to_string(),
+        })
+        .collect()
+}
+
+/// A configuration's verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigurationView {
+    /// Configuration id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What differs.
+    pub description: String,
+    /// The host architectures it is for (empty: the product's).
+    pub architectures: Vec<String>,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// The reason in one line.
+    pub reason: String,
+    /// Its backend chain.
+    pub chain: Vec<LinkView>,
+    /// Sources for its role and backend.
+    pub sources: Vec<String>,
+}
+
+fn configurations(configs: &[Classification<'_>]) -> Vec<ConfigurationView> {
     configs
         .iter()
         .filter_map(|c| {
-            let cf = c.configuration?;
-            Some(json!({
-                "id": cf.id,
-                "name": cf.name,
-                "description": cf.description,
-                "verdict": c.verdict,
-                "reason": reason(c),
-                "chain": chain(c),
-                "sources": ref_ids(&cf.sources),
-            }))
+            let cf = c.subject.configuration?;
+            Some(ConfigurationView {
+                id: cf.id.clone(),
+                name: cf.name.clone(),
+                description: cf.description.clone(),
+                architectures: cf.architectures.clone(),
+                verdict: c.verdict,
+                reason: OneLine(c).to_string(),
+                chain: chain(c),
+                sources: ids(&ref_ids(&cf.sources)),
+            })
         })
         .collect()
+}
+
+/// A fact with its sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactView {
+    /// The value (`unknown` when not known).
+    pub value: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+    /// A note that qualifies it.
+    pub note: Option<String>,
+}
+
+/// A recorded disagreement between sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DisputeView {
+    /// A trait, a field, or `classification` (what to call the product).
+    pub about: String,
+    /// What the sources say.
+    pub note: String,
+    /// Source ids on each side.
+    pub sources: Vec<String>,
+}
+
+fn dispute(d: &crate::model::Dispute) -> DisputeView {
+    DisputeView {
+        about: d.about.clone(),
+        note: d.note.clone(),
+        sources: ids(&ref_ids(&d.sources)),
+    }
 }
 
 /// `show`: one product's record with its verdict.
-pub fn show(
-    kb: &Knowledge,
-    c: &Classification<'_>,
-    configs: &[Classification<'_>],
-    assumptions: &[Assumption],
-) -> String {
-    let p = c.product;
-    let sources: Vec<Value> = super::text::product_sources(p)
-        .iter()
-        .filter_map(|id| kb.sources.get(*id))
-        .map(source)
-        .collect();
-    let v = json!({
-        "id": p.id,
-        "name": p.name,
-        "aliases": p.aliases.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
-        "vendor": p.vendor,
-        "first_release": p.first_release,
-        "license": p.license,
-        "status": p.status,
-        "role": p.role,
-        "backend": p.backend.as_ref().map(|b| b.id.as_str()),
-        "architectures": p.architectures,
-        "homepage": p.homepage,
-        "description": p.description,
-        "configuration": c.configuration.map(|cf| cf.id.as_str()),
-        "verdict": c.verdict,
-        "school": c.school.id,
-        "reason": reason(c),
-        "hypothetical": !assumptions.is_empty(),
-        "assumptions": assumptions_json(c, assumptions),
-        "chain": chain(c),
-        "metadata_sources": ref_ids(&p.sources),
-        "traits": traits_json(p),
-        "configurations": configurations_json(configs),
-        "disputes": p.disputes.iter().map(|d| json!({ "about": d.about, "note": d.note, "sources": ref_ids(&d.sources) })).collect::<Vec<_>>(),
-        "sources": sources,
-    });
-    to_string(&v)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShowOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Product id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Other names it is found by.
+    pub aliases: Vec<String>,
+    /// Vendor.
+    pub vendor: String,
+    /// Year of first public release.
+    pub first_release: Option<i64>,
+    /// SPDX expression or `proprietary`.
+    pub license: String,
+    /// `active` or `discontinued`.
+    pub status: Status,
+    /// Its role.
+    pub role: Role,
+    /// The backend of a delegating product.
+    pub backend: Option<String>,
+    /// Host architectures.
+    pub architectures: Vec<String>,
+    /// Product page.
+    pub homepage: Option<String>,
+    /// What it is.
+    pub description: String,
+    /// The configuration shown, if not the default.
+    pub configuration: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The school applied.
+    pub school: String,
+    /// The reason in one line.
+    pub reason: String,
+    /// Whether facts were assumed.
+    pub hypothetical: bool,
+    /// The facts assumed.
+    pub assumptions: Vec<AssumptionView>,
+    /// The backend chain.
+    pub chain: Vec<LinkView>,
+    /// Sources of the metadata and description.
+    pub metadata_sources: Vec<String>,
+    /// Facts by trait id.
+    pub traits: BTreeMap<String, FactView>,
+    /// Each configuration's verdict.
+    pub configurations: Vec<ConfigurationView>,
+    /// Recorded disagreements between sources.
+    pub disputes: Vec<DisputeView>,
+    /// Every source the record cites.
+    pub sources: Vec<SourceView>,
 }
 
-/// `sources`: every source with who cites it.
-pub fn sources(kb: &Knowledge) -> String {
-    let items: Vec<Value> = super::citations(kb)
-        .into_iter()
-        .map(|(id, c)| {
-            let mut v = source(&kb.sources[id]);
-            v["cited_by"] =
-                json!({ "products": c.products, "criteria": c.criteria, "schools": c.schools });
-            v
-        })
-        .collect();
-    to_string(&items)
-}
-
-fn criterion(r: &Reading<'_>, verdict: Verdict) -> Value {
-    let stance = match (r.decisive, verdict, r.lean) {
-        (true, _, _) => "decisive",
-        (_, _, None) => "unknown",
-        (_, _, Some(Lean::None)) => "neutral",
-        (_, Verdict::Type1, Some(Lean::Type1)) | (_, Verdict::Type2, Some(Lean::Type2)) => {
-            "supporting"
-        }
-        (_, Verdict::Type1 | Verdict::Type2, Some(_)) => "dissenting",
-        _ => "evidence",
-    };
-    json!({
-        "id": r.criterion.id,
-        "title": r.criterion.title,
-        "trait": r.criterion.trait_id(),
-        "value": r.value,
-        "lean": r.lean.map_or("unknown", Lean::as_str),
-        "decisive": r.decisive,
-        "stance": stance,
-        "origin": r.origin.as_str(),
-        "sources": ref_ids(r.sources),
-        "note": r.note,
-        "rationale": r.criterion.rationale,
-        "criterion_sources": ref_ids(&r.criterion.sources),
+/// `show` as JSON.
+pub fn show(kb: &Knowledge, e: &Explanation<'_>) -> String {
+    let c = &e.classification;
+    let p = c.subject.product;
+    to_string(&ShowOutput {
+        schema_version: SCHEMA_VERSION,
+        id: p.id.clone(),
+        name: p.name.clone(),
+        aliases: p.aliases.iter().map(|a| a.value.clone()).collect(),
+        vendor: p.vendor.clone(),
+        first_release: p.first_release,
+        license: p.license.clone(),
+        status: p.status,
+        role: p.role,
+        backend: p.backend.as_ref().map(|b| b.id.clone()),
+        architectures: p.architectures.clone(),
+        homepage: p.homepage.clone(),
+        description: p.description.clone(),
+        configuration: c.subject.configuration.map(|cf| cf.id.clone()),
+        verdict: c.verdict,
+        school: c.school.id.clone(),
+        reason: OneLine(c).to_string(),
+        hypothetical: e.hypothetical(),
+        assumptions: assumptions(&e.assumptions),
+        chain: chain(c),
+        metadata_sources: ids(&ref_ids(&p.sources)),
+        traits: p
+            .traits
+            .iter()
+            .map(|(k, f)| {
+                (
+                    k.clone(),
+                    FactView {
+                        value: f.value.clone(),
+                        sources: ids(&ref_ids(&f.sources)),
+                        note: f.note.clone(),
+                    },
+                )
+            })
+            .collect(),
+        configurations: configurations(&e.configurations),
+        disputes: p.disputes.iter().map(dispute).collect(),
+        sources: sources(kb, &p.cited_sources()),
     })
 }
 
-/// Changes as JSON: each with `trait`, `from`, `to`, the resulting `verdict`,
-/// and `together_with` holding any further changes needed in the same set.
-pub fn changes_json(changes: &[Change]) -> Vec<Value> {
+/// A convention a criterion follows for the value it read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConventionView {
+    /// Convention id.
+    pub id: String,
+    /// The convention and why.
+    pub rationale: String,
+    /// Source ids.
+    pub sources: Vec<String>,
+}
+
+/// One criterion's reading in `explain`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CriterionView {
+    /// Criterion id.
+    pub id: String,
+    /// The question it asks.
+    pub title: String,
+    /// The trait it reads.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// The value read.
+    pub value: String,
+    /// `type1`, `type2`, `not-a-hypervisor`, `none`, or `unknown` when the value is unknown.
+    pub lean: String,
+    /// Whether the school holds it decisive.
+    pub decisive: bool,
+    /// `decisive`, `supporting`, `dissenting`, `siding`, `neutral`, `unknown` or `evidence`.
+    pub stance: Stance,
+    /// `catalog`, `configuration`, `assumed` or `missing`.
+    pub origin: Origin,
+    /// Source ids of the fact.
+    pub sources: Vec<String>,
+    /// The fact's note.
+    pub note: Option<String>,
+    /// Why the criterion bears on the type.
+    pub rationale: String,
+    /// Source ids of the criterion.
+    pub criterion_sources: Vec<String>,
+    /// The convention followed for this value, if any.
+    pub convention: Option<ConventionView>,
+}
+
+fn criterion(r: &Reading<'_>) -> CriterionView {
+    CriterionView {
+        id: r.criterion.id.clone(),
+        title: r.criterion.title.clone(),
+        trait_id: r.trait_id().to_string(),
+        value: r.value.clone(),
+        lean: r.lean.map_or("unknown", Lean::as_str).to_string(),
+        decisive: r.decisive,
+        stance: r.stance,
+        origin: r.origin,
+        sources: ids(&ref_ids(r.sources)),
+        note: r.note.map(String::from),
+        rationale: r.criterion.rationale.clone(),
+        criterion_sources: ids(&ref_ids(&r.criterion.sources)),
+        convention: r.convention().map(|c| ConventionView {
+            id: c.id.clone(),
+            rationale: c.rationale.clone(),
+            sources: ids(&ref_ids(&c.sources)),
+        }),
+    }
+}
+
+/// One further change in a change set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StepView {
+    /// The trait.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// Its value now.
+    pub from: String,
+    /// The value it would take.
+    pub to: String,
+}
+
+/// A smallest change set and the verdict it gives.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeView {
+    /// The product whose facts would change.
+    pub product: String,
+    /// The first trait changed.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// Its value now.
+    pub from: String,
+    /// The value it would take.
+    pub to: String,
+    /// The verdict the set gives.
+    pub verdict: Verdict,
+    /// Further changes needed in the same set.
+    pub together_with: Vec<StepView>,
+}
+
+fn changes(changes: &Changes) -> Vec<ChangeView> {
     changes
+        .sets
         .iter()
-        .map(|c| {
-            let first = &c.steps[0];
-            let rest: Vec<Value> = c.steps[1..]
-                .iter()
-                .map(|s| json!({ "trait": s.trait_id, "from": s.from, "to": s.to }))
-                .collect();
-            json!({
-                "product": c.product,
-                "trait": first.trait_id,
-                "from": first.from,
-                "to": first.to,
-                "verdict": c.verdict,
-                "together_with": rest,
+        .filter_map(|c| {
+            let (first, rest) = c.steps.split_first()?;
+            Some(ChangeView {
+                product: c.product.clone(),
+                trait_id: first.trait_id.clone(),
+                from: first.from.clone(),
+                to: first.to.clone(),
+                verdict: c.verdict,
+                together_with: rest
+                    .iter()
+                    .map(|s| StepView {
+                        trait_id: s.trait_id.clone(),
+                        from: s.from.clone(),
+                        to: s.to.clone(),
+                    })
+                    .collect(),
             })
         })
         .collect()
 }
 
-/// `explain`: the whole argument as data.
-pub fn explain(
-    kb: &Knowledge,
-    c: &Classification<'_>,
-    changes: &[Change],
-    configs: &[Classification<'_>],
-    assumptions: &[Assumption],
-) -> String {
-    let d = c.decider();
-    let ids = |lean: Lean| -> Vec<&str> {
-        d.leaning(lean)
+/// The decisive criteria on each side of a `neither` verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Disagreement {
+    /// Criterion ids leaning type1.
+    pub type1: Vec<String>,
+    /// Criterion ids leaning type2.
+    pub type2: Vec<String>,
+}
+
+/// `explain` and `classify`: the whole argument as data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExplainOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Product id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The configuration, if not the default.
+    pub configuration: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The school applied.
+    pub school: String,
+    /// The school's combination rule.
+    pub combine: Combine,
+    /// Whether facts were assumed.
+    pub hypothetical: bool,
+    /// The facts assumed.
+    pub assumptions: Vec<AssumptionView>,
+    /// The reason in one line.
+    pub reason: String,
+    /// The backend chain.
+    pub chain: Vec<LinkView>,
+    /// The product whose facts decided.
+    pub decided_by: String,
+    /// Every criterion's reading, decisive ones first.
+    pub criteria: Vec<CriterionView>,
+    /// For `neither`: the decisive criteria on each side.
+    pub disagreement: Option<Disagreement>,
+    /// For `undetermined`: the decisive traits that are unknown.
+    pub unknown: Vec<String>,
+    /// The smallest change sets that give another verdict.
+    pub changes: Vec<ChangeView>,
+    /// Whether the search for changes stopped at its bound.
+    pub changes_truncated: bool,
+    /// Each configuration's verdict.
+    pub configurations: Vec<ConfigurationView>,
+    /// What sources call the products on the chain.
+    pub disputes: Vec<DisputeView>,
+    /// Every source the explanation cites, in first-cited order.
+    pub sources: Vec<SourceView>,
+}
+
+/// `explain` as JSON.
+pub fn explain(e: &Explanation<'_>) -> String {
+    let c = &e.classification;
+    let side = |lean: Lean| -> Vec<String> {
+        c.leaning(lean)
             .iter()
-            .map(|r| r.criterion.id.as_str())
+            .map(|r| r.criterion.id.clone())
             .collect()
     };
-    let disagreement = (d.verdict == Verdict::Neither)
-        .then(|| json!({ "type1": ids(Lean::Type1), "type2": ids(Lean::Type2) }));
-    let sources: Vec<Value> = cited_sources(kb, c)
-        .iter()
-        .filter_map(|id| kb.sources.get(*id))
-        .map(source)
-        .collect();
-    let v = json!({
-        "id": c.product.id,
-        "name": c.product.name,
-        "configuration": c.configuration.map(|cf| cf.id.as_str()),
-        "verdict": c.verdict,
-        "school": c.school.id,
-        "combine": c.school.combine,
-        "hypothetical": !assumptions.is_empty(),
-        "assumptions": assumptions_json(c, assumptions),
-        "reason": reason(c),
-        "chain": chain(c),
-        "decided_by": d.product.id,
-        "criteria": d.readings.iter().map(|r| criterion(r, d.verdict)).collect::<Vec<_>>(),
-        "disagreement": disagreement,
-        "unknown": d.unknown().iter().map(|r| r.criterion.trait_id()).collect::<Vec<_>>(),
-        "changes": changes_json(changes),
-        "configurations": configurations_json(configs),
-        "sources": sources,
-    });
-    to_string(&v)
-}
-
-/// `schools`: an array of schools.
-pub fn schools(kb: &Knowledge) -> String {
-    let items: Vec<Value> = kb
-        .schools
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "id": s.id,
-                "name": s.name,
-                "default": i == 0,
-                "summary": s.summary,
-                "decisive": ref_ids(&s.decisive),
-                "combine": s.combine,
-                "rule": s.combine.describe(),
-                "sources": s.sources.iter().filter_map(|r| kb.sources.get(&r.id)).map(source).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    to_string(&items)
-}
-
-/// One product under every school, as JSON.
-fn debate_value(d: &Debate<'_>, assumptions: &[Assumption]) -> Value {
-    let schools: Vec<Value> = d
-        .rows
-        .iter()
-        .map(|r| {
-            let decider = r.decider();
-            let decisive: Vec<Value> = decider
-                .decisive()
-                .map(|x| {
-                    json!({
-                        "criterion": x.criterion.id,
-                        "trait": x.criterion.trait_id(),
-                        "value": x.value,
-                        "lean": x.lean.map_or("unknown", Lean::as_str),
-                    })
-                })
-                .collect();
-            json!({
-                "school": r.school.id,
-                "verdict": r.verdict,
-                "reason": reason(r),
-                "decided_by": decider.product.id,
-                "decisive": decisive,
-            })
-        })
-        .collect();
-    let parting = d.parting();
-    let verdicts: serde_json::Map<String, Value> = parting
-        .verdicts
-        .iter()
-        .map(|(v, s)| (v.to_string(), json!(s)))
-        .collect();
-    json!({
-        "id": d.product.id,
-        "name": d.product.name,
-        "configuration": d.configuration.map(|cf| cf.id.as_str()),
-        "contested": d.contested(),
-        "hypothetical": !assumptions.is_empty(),
-        "assumptions": d.rows.first().map(|r| assumptions_json(r, assumptions)).unwrap_or_default(),
-        "schools": schools,
-        "parting": {
-            "verdicts": verdicts,
-            "type1_facts": parting.type1,
-            "type2_facts": parting.type2,
-        },
+    to_string(&ExplainOutput {
+        schema_version: SCHEMA_VERSION,
+        id: c.subject.product.id.clone(),
+        name: c.subject.product.name.clone(),
+        configuration: c.subject.configuration.map(|cf| cf.id.clone()),
+        verdict: c.verdict,
+        school: c.school.id.clone(),
+        combine: c.school.combine,
+        hypothetical: e.hypothetical(),
+        assumptions: assumptions(&e.assumptions),
+        reason: OneLine(c).to_string(),
+        chain: chain(c),
+        decided_by: c.decider.product.id.clone(),
+        criteria: c.readings.iter().map(criterion).collect(),
+        disagreement: (c.verdict == Verdict::Neither).then(|| Disagreement {
+            type1: side(Lean::Type1),
+            type2: side(Lean::Type2),
+        }),
+        unknown: c
+            .unknown()
+            .iter()
+            .map(|r| r.trait_id().to_string())
+            .collect(),
+        changes: changes(&e.changes),
+        changes_truncated: e.changes.truncated,
+        configurations: configurations(&e.configurations),
+        disputes: e.disputes.iter().map(|d| dispute(d)).collect(),
+        sources: e.sources.iter().map(|s| SourceView::from(*s)).collect(),
     })
 }
 
-/// `debate PRODUCT`.
-pub fn debate(d: &Debate<'_>, assumptions: &[Assumption]) -> String {
-    to_string(&debate_value(d, assumptions))
+/// One school in `schools`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchoolView {
+    /// School id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Whether it is the default.
+    pub default: bool,
+    /// Who argues it and what it holds.
+    pub summary: String,
+    /// Decisive criterion ids, in order.
+    pub decisive: Vec<String>,
+    /// The combination rule.
+    pub combine: Combine,
+    /// The rule in a sentence.
+    pub rule: String,
+    /// Who argues it.
+    pub sources: Vec<SourceView>,
 }
 
-/// `debate` without a product: an array, contested products first.
-pub fn matrix(all: &[Debate<'_>], assumptions: &[Assumption]) -> String {
-    let items: Vec<Value> = all.iter().map(|d| debate_value(d, assumptions)).collect();
-    to_string(&items)
+/// `schools`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SchoolsOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The schools, the default first.
+    pub schools: Vec<SchoolView>,
+}
+
+/// `schools` as JSON.
+pub fn schools(kb: &Knowledge) -> String {
+    to_string(&SchoolsOutput {
+        schema_version: SCHEMA_VERSION,
+        schools: kb
+            .schools
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SchoolView {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                default: i == 0,
+                summary: s.summary.clone(),
+                decisive: ids(&ref_ids(&s.decisive)),
+                combine: s.combine,
+                rule: s.combine.describe().to_string(),
+                sources: sources(kb, &ref_ids(&s.sources)),
+            })
+            .collect(),
+    })
+}
+
+/// A decisive reading in a debate row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisiveView {
+    /// Criterion id.
+    pub criterion: String,
+    /// The trait read.
+    #[serde(rename = "trait")]
+    pub trait_id: String,
+    /// The value read.
+    pub value: String,
+    /// Its lean, or `unknown`.
+    pub lean: String,
+}
+
+/// One school's verdict in a debate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DebateRow {
+    /// School id.
+    pub school: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// The reason in one line.
+    pub reason: String,
+    /// The product whose facts decided.
+    pub decided_by: String,
+    /// Its decisive readings.
+    pub decisive: Vec<DecisiveView>,
+}
+
+/// Where the schools part.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartingView {
+    /// Each verdict reached, with the school ids that reach it.
+    pub verdicts: BTreeMap<String, Vec<String>>,
+    /// Decisive facts (`trait=value`) leaning type1, across schools.
+    pub type1_facts: Vec<String>,
+    /// Decisive facts leaning type2, across schools.
+    pub type2_facts: Vec<String>,
+}
+
+/// One product under every school.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DebateView {
+    /// Product id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The configuration, if not the default.
+    pub configuration: Option<String>,
+    /// Whether the schools disagree.
+    pub contested: bool,
+    /// Whether facts were assumed.
+    pub hypothetical: bool,
+    /// The facts assumed.
+    pub assumptions: Vec<AssumptionView>,
+    /// One row per school, in data order.
+    pub schools: Vec<DebateRow>,
+    /// Where they part.
+    pub parting: PartingView,
+}
+
+fn debate_view(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> DebateView {
+    let parting = d.parting();
+    DebateView {
+        id: d.subject.product.id.clone(),
+        name: d.subject.product.name.clone(),
+        configuration: d.subject.configuration.map(|cf| cf.id.clone()),
+        contested: d.contested(),
+        hypothetical: !assumed.is_empty(),
+        assumptions: assumptions(assumed),
+        schools: d
+            .by_school
+            .iter()
+            .map(|c| DebateRow {
+                school: c.school.id.clone(),
+                verdict: c.verdict,
+                reason: OneLine(c).to_string(),
+                decided_by: c.decider.product.id.clone(),
+                decisive: c
+                    .decisive()
+                    .map(|x| DecisiveView {
+                        criterion: x.criterion.id.clone(),
+                        trait_id: x.trait_id().to_string(),
+                        value: x.value.clone(),
+                        lean: x.lean.map_or("unknown", Lean::as_str).to_string(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        parting: PartingView {
+            verdicts: parting
+                .verdicts
+                .iter()
+                .map(|(v, s)| (v.to_string(), s.iter().map(|s| s.id.clone()).collect()))
+                .collect(),
+            type1_facts: parting.type1.iter().map(|r| r.to_string()).collect(),
+            type2_facts: parting.type2.iter().map(|r| r.to_string()).collect(),
+        },
+    }
+}
+
+/// `debate PRODUCT`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DebateOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The product under every school.
+    #[serde(flatten)]
+    pub debate: DebateView,
+}
+
+/// `debate PRODUCT` as JSON.
+pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
+    to_string(&DebateOutput {
+        schema_version: SCHEMA_VERSION,
+        debate: debate_view(d, assumed),
+    })
+}
+
+/// `debate` without a product.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MatrixOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Every product under every school, contested ones first.
+    pub products: Vec<DebateView>,
+}
+
+/// `debate` without a product, as JSON.
+pub fn matrix(all: &[(Debate<'_>, Vec<Assumed<'_>>)]) -> String {
+    to_string(&MatrixOutput {
+        schema_version: SCHEMA_VERSION,
+        products: all.iter().map(|(d, a)| debate_view(d, a)).collect(),
+    })
+}
+
+/// Who cites a source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CitedBy {
+    /// Product ids.
+    pub products: Vec<String>,
+    /// Criterion ids.
+    pub criteria: Vec<String>,
+    /// School ids.
+    pub schools: Vec<String>,
+}
+
+/// A source with who cites it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceEntry {
+    /// The source.
+    #[serde(flatten)]
+    pub source: SourceView,
+    /// Who cites it.
+    pub cited_by: CitedBy,
+}
+
+/// `sources`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourcesOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Every source, by id.
+    pub sources: Vec<SourceEntry>,
+}
+
+/// `sources` as JSON.
+pub fn sources_output(citations: &Citations<'_>) -> String {
+    to_string(&SourcesOutput {
+        schema_version: SCHEMA_VERSION,
+        sources: citations
+            .iter()
+            .map(|(s, by)| SourceEntry {
+                source: SourceView::from(*s),
+                cited_by: CitedBy {
+                    products: ids(&by.products),
+                    criteria: ids(&by.criteria),
+                    schools: ids(&by.schools),
+                },
+            })
+            .collect(),
+    })
+}
+
+/// One diagnostic with its place.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticView {
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// The file, when known.
+    pub file: Option<String>,
+    /// Line (1-based).
+    pub line: Option<usize>,
+    /// Column in characters (1-based).
+    pub column: Option<usize>,
+    /// What to do.
+    pub help: Option<String>,
+}
+
+/// `check --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// How many errors.
+    pub errors: usize,
+    /// How many warnings.
+    pub warnings: usize,
+    /// Every diagnostic, in file order.
+    pub diagnostics: Vec<DiagnosticView>,
 }
 
 /// `check --format json`: every diagnostic with its place.
-pub fn diagnostics(
-    files: &crate::diagnostic::Files,
-    diags: &[crate::diagnostic::Diagnostic],
-) -> String {
-    let items: Vec<Value> = diags
-        .iter()
-        .map(|d| {
-            let (file, line, column) = match &d.loc {
-                Some(loc) => {
+pub fn check(files: &Files, diags: &[Diagnostic]) -> String {
+    let (errors, warnings) = crate::diagnostic::tally(diags);
+    to_string(&CheckOutput {
+        schema_version: SCHEMA_VERSION,
+        errors,
+        warnings,
+        diagnostics: diags
+            .iter()
+            .map(|d| {
+                let place = d.loc.as_ref().map(|loc| {
                     let (l, c) = files.line_col(loc);
-                    (Some(files.get(loc.file).name.as_str()), Some(l), Some(c))
+                    (files.get(loc.file).name.clone(), l, c)
+                });
+                DiagnosticView {
+                    severity: d.severity,
+                    message: d.message.clone(),
+                    file: place.as_ref().map(|p| p.0.clone()),
+                    line: place.as_ref().map(|p| p.1),
+                    column: place.as_ref().map(|p| p.2),
+                    help: d.help.clone(),
                 }
-                None => (None, None, None),
-            };
-            json!({
-                "severity": match d.severity {
-                    crate::diagnostic::Severity::Error => "error",
-                    crate::diagnostic::Severity::Warning => "warning",
-                },
-                "message": d.message,
-                "file": file,
-                "line": line,
-                "column": column,
-                "help": d.help,
             })
-        })
-        .collect();
-    to_string(&items)
+            .collect(),
+    })
 }

@@ -1,13 +1,18 @@
 //! The human format (`--format table`, the default): tables for lists and
-//! facts, short paragraphs for explanations.
+//! facts, short paragraphs for explanations. Everything here formats what
+//! the domain built ([`Explanation`], [`Debate`], the knowledge base); it
+//! decides nothing.
 
 use std::fmt::Write as _;
 
 use comfy_table::{ContentArrangement, Table, presets};
 
-use super::{and_list, change_lines, cited_sources, fact_label, hypothetical_banner, reason};
-use crate::engine::{Assumption, Change, Classification, Origin, Reading};
-use crate::model::{Knowledge, Lean, Product, Verdict, ref_ids};
+use crate::cite;
+use crate::debate::Debate;
+use crate::engine::{Changes, Classification, Reading, Reason, Stance};
+use crate::explain::{Assumed, Explanation, OneLine, sides};
+use crate::model::{Knowledge, Lean, Product, Source, Verdict, first_seen, ref_ids};
+use crate::prose::{List, plural};
 
 /// Width used to wrap paragraphs.
 const WIDTH: usize = 88;
@@ -68,37 +73,81 @@ pub fn wrap_hanging(text: &str, first: &str, rest: &str) -> String {
 pub fn list(rows: &[Classification<'_>]) -> String {
     let mut t = table(&["ID", "NAME", "VENDOR", "VERDICT", "REASON"]);
     for c in rows {
+        let p = c.subject.product;
         t.add_row(vec![
-            c.product.id.clone(),
-            c.product.name.clone(),
-            c.product.vendor.clone(),
+            p.id.clone(),
+            p.name.clone(),
+            p.vendor.clone(),
             c.verdict.to_string(),
-            reason(c),
+            OneLine(c).to_string(),
         ]);
     }
     finish(&t)
 }
 
-/// `show`: the product's record, its verdict and its facts.
-pub fn show(
-    kb: &Knowledge,
-    c: &Classification<'_>,
-    configs: &[Classification<'_>],
-    assumptions: &[Assumption],
-    full_sources: bool,
-) -> String {
-    let p = c.product;
-    let mut out = String::new();
-    let title = match c.configuration {
+/// The title of a subject: "Name (id)" or "Name (id), configuration c: Config name".
+fn title(c: &Classification<'_>) -> String {
+    let p = c.subject.product;
+    match c.subject.configuration {
         Some(cf) => format!(
             "{} ({}), configuration {}: {}",
             p.name, p.id, cf.id, cf.name
         ),
         None => format!("{} ({})", p.name, p.id),
-    };
+    }
+}
+
+/// The banner that marks what-if output as hypothetical.
+fn banner(c: &Classification<'_>, assumed: &[Assumed<'_>]) -> Option<String> {
+    if assumed.is_empty() {
+        return None;
+    }
+    let facts: Vec<String> = assumed
+        .iter()
+        .map(|a| format!("{}={} (the catalog says {})", a.trait_id, a.value, a.was))
+        .collect();
+    Some(format!(
+        "HYPOTHETICAL: facts of {} changed for this answer: {}. The catalog itself is unchanged.",
+        c.decider.product.name,
+        List::and(&facts)
+    ))
+}
+
+/// Compact citations of a list of source ids: "Tanenbaum & Bos 2014, §7.3; ...".
+fn cites(kb: &Knowledge, ids: &[&str]) -> String {
+    let parts: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            kb.sources
+                .get(*id)
+                .map_or_else(|| format!("[{id}]"), cite::short)
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// Full references, one paragraph each, keyed by their compact citation and id.
+fn references(sources: &[&Source]) -> String {
+    let mut out = String::new();
+    for (s, text) in sources.iter().zip(cite::references(sources)) {
+        out.push_str(&wrap_hanging(
+            &format!("{} [{}]: {text}", cite::short(s), s.id),
+            "  ",
+            "      ",
+        ));
+    }
+    out
+}
+
+/// `show`: the product's record, its verdict and its facts.
+pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
+    let c = &e.classification;
+    let p = c.subject.product;
+    let mut out = String::new();
+    let title = title(c);
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "{}", "=".repeat(title.chars().count()));
-    if let Some(b) = hypothetical_banner(c, assumptions) {
+    if let Some(b) = banner(&e.classification, &e.assumptions) {
         out.push_str(&wrap(&b, ""));
         out.push('\n');
     }
@@ -107,8 +156,8 @@ pub fn show(
         "verdict".to_string(),
         format!("{} (school: {})", c.verdict, c.school.id),
     ]);
-    t.add_row(vec!["reason".to_string(), reason(c)]);
-    let aliases: Vec<&str> = p.aliases.iter().map(|a| a.id.as_str()).collect();
+    t.add_row(vec!["reason".to_string(), OneLine(c).to_string()]);
+    let aliases: Vec<&str> = p.aliases.iter().map(|a| a.value.as_str()).collect();
     t.add_row(vec!["aliases".to_string(), aliases.join(", ")]);
     t.add_row(vec!["vendor".to_string(), p.vendor.clone()]);
     t.add_row(vec![
@@ -117,12 +166,8 @@ pub fn show(
             .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
     ]);
     t.add_row(vec!["licence".to_string(), p.license.clone()]);
-    t.add_row(vec!["status".to_string(), p.status.as_str().to_string()]);
-    let role = match &p.backend {
-        Some(b) => format!("{} over {}", p.role, b.id),
-        None => p.role.to_string(),
-    };
-    t.add_row(vec!["role".to_string(), role]);
+    t.add_row(vec!["status".to_string(), p.status.to_string()]);
+    t.add_row(vec!["role".to_string(), role(p)]);
     t.add_row(vec![
         "architectures".to_string(),
         p.architectures.join(", "),
@@ -130,21 +175,19 @@ pub fn show(
     if let Some(h) = &p.homepage {
         t.add_row(vec!["homepage".to_string(), h.clone()]);
     }
-    t.add_row(vec!["sources".to_string(), ref_ids(&p.sources).join(", ")]);
+    t.add_row(vec!["sources".to_string(), cites(kb, &ref_ids(&p.sources))]);
     out.push_str(&finish(&t));
     out.push('\n');
     out.push_str(&wrap(&p.description, ""));
-    if !p.traits.is_empty() {
+    let facts = ordered_facts(kb, p);
+    if !facts.is_empty() {
         out.push_str("\nFacts\n");
         let mut t = table(&["TRAIT", "VALUE", "SOURCES", "NOTE"]);
-        // In the order the traits are defined, then any the criteria do not read.
-        let mut ordered: Vec<(&String, &crate::model::Fact)> = p.traits.iter().collect();
-        ordered.sort_by_key(|(id, _)| kb.traits.iter().position(|t| &t.id == *id));
-        for (trait_id, f) in ordered {
+        for (trait_id, f) in &facts {
             t.add_row(vec![
-                trait_id.clone(),
+                trait_id.to_string(),
                 f.value.clone(),
-                ref_ids(&f.sources).join(", "),
+                cites(kb, &ref_ids(&f.sources)),
                 f.note.clone().unwrap_or_default(),
             ]);
         }
@@ -152,43 +195,62 @@ pub fn show(
     }
     if full_sources {
         out.push_str("\nSources of each fact\n");
-        let mut ordered: Vec<(&String, &crate::model::Fact)> = p.traits.iter().collect();
-        ordered.sort_by_key(|(id, _)| kb.traits.iter().position(|t| &t.id == *id));
-        for (trait_id, f) in ordered {
+        for (trait_id, f) in &facts {
             let _ = writeln!(out, "  {trait_id}={}", f.value);
-            let ids = ref_ids(&f.sources);
-            if ids.is_empty() {
+            let sources: Vec<&Source> = f
+                .sources
+                .iter()
+                .filter_map(|r| kb.sources.get(&r.id))
+                .collect();
+            if sources.is_empty() {
                 out.push_str("      (no source: the value is unknown)\n");
             }
-            for id in ids {
-                if let Some(src) = kb.sources.get(id) {
-                    out.push_str(&wrap_hanging(
-                        &src.citation(),
-                        &format!("    [{id}] "),
-                        "        ",
-                    ));
-                }
+            for (s, text) in sources.iter().zip(cite::references(&sources)) {
+                out.push_str(&wrap_hanging(
+                    &text,
+                    &format!("    [{}] ", s.id),
+                    "        ",
+                ));
             }
         }
     }
     if !p.disputes.is_empty() {
         out.push_str("\nSources disagree\n");
         for d in &p.disputes {
-            let cites: Vec<String> = ref_ids(&d.sources)
-                .iter()
-                .map(|s| format!("[{s}]"))
-                .collect();
             out.push_str(&wrap_hanging(
-                &format!("{} {}", d.note, cites.join(" ")),
+                &format!("{} ({})", d.note, cites(kb, &ref_ids(&d.sources))),
                 &format!("  {}: ", d.about),
                 "    ",
             ));
         }
     }
-    out.push_str(&configurations(configs));
+    out.push_str(&configurations(&e.configurations));
     out.push_str("\nSources\n");
-    out.push_str(&source_list(kb, &product_sources(p)));
+    let ids = p.cited_sources();
+    let sources: Vec<&Source> = ids.iter().filter_map(|id| kb.sources.get(*id)).collect();
+    out.push_str(&references(&sources));
     out
+}
+
+/// A product's facts in the order the traits are defined, then any others.
+fn ordered_facts<'p>(kb: &Knowledge, p: &'p Product) -> Vec<(&'p str, &'p crate::model::Fact)> {
+    let mut facts: Vec<(&str, &crate::model::Fact)> =
+        p.traits.iter().map(|(k, f)| (k.as_str(), f)).collect();
+    facts.sort_by_key(|(id, _)| {
+        kb.traits
+            .iter()
+            .position(|t| t.id == *id)
+            .unwrap_or(usize::MAX)
+    });
+    facts
+}
+
+/// "vmm over qemu", or the bare role.
+fn role(p: &Product) -> String {
+    match &p.backend {
+        Some(b) => format!("{} over {}", p.role, b.id),
+        None => p.role.to_string(),
+    }
 }
 
 /// The verdict of each configuration, as a section (empty when there are none).
@@ -199,18 +261,22 @@ fn configurations(configs: &[Classification<'_>]) -> String {
     let mut out = String::from("\nConfigurations\n");
     let mut t = table(&["CONFIGURATION", "VERDICT", "REASON"]);
     for c in configs {
-        let name = c.configuration.map_or("?", |cf| cf.id.as_str());
         t.add_row(vec![
-            format!("{}@{name}", c.product.id),
+            c.subject.to_string(),
             c.verdict.to_string(),
-            reason(c),
+            OneLine(c).to_string(),
         ]);
     }
     out.push_str(&finish(&t));
     for c in configs {
-        if let Some(cf) = c.configuration {
+        if let Some(cf) = c.subject.configuration {
+            let arch = if cf.architectures.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", cf.architectures.join(", "))
+            };
             out.push_str(&wrap_hanging(
-                &format!("{}. {}", cf.name, cf.description),
+                &format!("{}{arch}. {}", cf.name, cf.description),
                 &format!("  {}: ", cf.id),
                 "    ",
             ));
@@ -219,85 +285,49 @@ fn configurations(configs: &[Classification<'_>]) -> String {
     out
 }
 
-/// Every source a product's record cites, in first-cited order.
-pub fn product_sources(p: &Product) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::new();
-    let all = p
-        .sources
-        .iter()
-        .chain(p.traits.values().flat_map(|f| f.sources.iter()))
-        .chain(p.disputes.iter().flat_map(|d| d.sources.iter()))
-        .chain(p.configurations.iter().flat_map(|c| {
-            c.sources
-                .iter()
-                .chain(c.traits.values().flat_map(|f| f.sources.iter()))
-        }));
-    for r in all {
-        if !ids.contains(&r.id.as_str()) {
-            ids.push(&r.id);
-        }
-    }
-    ids
-}
-
-/// Numbered-by-id citations, one per line.
-pub fn source_list(kb: &Knowledge, ids: &[&str]) -> String {
-    let mut out = String::new();
-    for id in ids {
-        if let Some(s) = kb.sources.get(*id) {
-            out.push_str(&wrap_hanging(
-                &s.citation(),
-                &format!("  [{id}] "),
-                "      ",
-            ));
-        }
-    }
-    out
-}
-
-fn cite(r: &Reading<'_>) -> String {
+/// Where the value of a reading comes from, cited compactly.
+fn provenance(kb: &Knowledge, r: &Reading<'_>) -> String {
+    use crate::model::Origin;
     match r.origin {
         Origin::Assumed => "assumed on the command line".to_string(),
         Origin::Missing => "no fact in the catalog".to_string(),
         _ if r.sources.is_empty() => "no source".to_string(),
-        _ => ref_ids(r.sources)
-            .iter()
-            .map(|s| format!("[{s}]"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        _ => cites(kb, &ref_ids(r.sources)),
     }
 }
 
-/// How a non-decisive reading relates to the verdict, if it says anything.
-fn stance(c: &Classification<'_>, lean: Option<Lean>) -> Option<String> {
-    match (c.verdict, lean?) {
-        (_, Lean::None) => None,
-        (Verdict::Type1, Lean::Type1) | (Verdict::Type2, Lean::Type2) => {
-            Some("supports the verdict".to_string())
-        }
-        (Verdict::Type1 | Verdict::Type2, _) => Some("dissents from the verdict".to_string()),
-        (Verdict::Neither, l) => {
-            let side: Vec<&str> = c
-                .leaning(l)
+/// How a non-decisive reading relates to the verdict, in words.
+fn stance_words(c: &Classification<'_>, r: &Reading<'_>) -> Option<String> {
+    match r.stance {
+        Stance::Supporting => Some("supports the verdict".to_string()),
+        Stance::Dissenting => Some("dissents from the verdict".to_string()),
+        Stance::Siding => {
+            let lean = r.lean?;
+            let with: Vec<&str> = c
+                .leaning(lean)
                 .iter()
-                .map(|r| r.criterion.id.as_str())
+                .map(|x| x.criterion.id.as_str())
                 .collect();
-            (!side.is_empty()).then(|| format!("on the side of {}", and_list(&side)))
+            Some(format!("on the side of {}", List::and(&with)))
         }
-        _ => None,
+        Stance::Decisive | Stance::Neutral | Stance::Unknown | Stance::Evidence => None,
     }
 }
 
-fn reading(kb: &Knowledge, r: &Reading<'_>, d: &Classification<'_>, out: &mut String) {
-    let c = r.criterion;
-    out.push_str(&wrap_hanging(&c.title, &format!("  {}: ", c.id), "      "));
+fn reading(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut String) {
+    let crit = r.criterion;
+    out.push_str(&wrap_hanging(
+        &crit.title,
+        &format!("  {}: ", crit.id),
+        "      ",
+    ));
     let meaning = kb
-        .trait_def(c.trait_id())
+        .trait_def(crit.trait_id())
         .and_then(|t| t.value(&r.value))
         .map(|v| format!(" ({})", v.meaning.trim_end_matches('.')))
         .unwrap_or_default();
     out.push_str(&wrap_hanging(
-        &format!("{}{meaning}", fact_label(r)),
+        &format!("{r}{meaning}"),
         "    read:  ",
         "           ",
     ));
@@ -305,20 +335,32 @@ fn reading(kb: &Knowledge, r: &Reading<'_>, d: &Classification<'_>, out: &mut St
         Some(l) => l.to_string(),
         None => "none (the value is unknown)".to_string(),
     };
-    let lean = match stance(d, r.lean) {
-        Some(s) if !r.decisive => format!("{lean} ({s})"),
-        _ => lean,
+    let lean = match stance_words(c, r) {
+        Some(s) => format!("{lean} ({s})"),
+        None => lean,
     };
     let _ = writeln!(out, "    leans: {lean}");
-    out.push_str(&wrap_hanging(&c.rationale, "    why:   ", "           "));
+    out.push_str(&wrap_hanging(&crit.rationale, "    why:   ", "           "));
+    if let Some(conv) = r.convention() {
+        out.push_str(&wrap_hanging(
+            &format!(
+                "{} ({})",
+                conv.rationale,
+                cites(kb, &ref_ids(&conv.sources))
+            ),
+            &format!("    convention ({}): ", conv.id),
+            "           ",
+        ));
+    }
     if let Some(n) = r.note {
         out.push_str(&wrap_hanging(n, "    note:  ", "           "));
     }
-    for dispute in d
+    for dispute in c
+        .decider
         .product
         .disputes
         .iter()
-        .filter(|x| x.about == c.trait_id())
+        .filter(|x| x.about == crit.trait_id())
     {
         out.push_str(&wrap_hanging(
             &dispute.note,
@@ -326,56 +368,53 @@ fn reading(kb: &Knowledge, r: &Reading<'_>, d: &Classification<'_>, out: &mut St
             "           ",
         ));
     }
-    out.push_str(&wrap_hanging(&cite(r), "    facts: ", "           "));
+    out.push_str(&wrap_hanging(
+        &provenance(kb, r),
+        "    facts: ",
+        "           ",
+    ));
 }
 
-/// `explain`: the argument behind a verdict, verdict first.
-pub fn explain(
-    kb: &Knowledge,
-    c: &Classification<'_>,
-    changes: &[Change],
-    configs: &[Classification<'_>],
-    assumptions: &[Assumption],
-) -> String {
-    let d = c.decider();
+/// `explain` and `classify`: the argument behind a verdict, verdict first.
+pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
+    let c = &e.classification;
     let school = c.school;
+    let p = c.subject.product;
     let mut out = String::new();
-    let name = match c.configuration {
-        Some(cf) => format!("{}, configuration `{}`", c.product.name, cf.id),
-        None => c.product.name.clone(),
+    let name = match c.subject.configuration {
+        Some(cf) => format!("{}, configuration `{}`", p.name, cf.id),
+        None => p.name.clone(),
     };
     let _ = writeln!(out, "{name}: {} (school: {})", c.verdict, school.id);
-    if let Some(cf) = c.configuration {
+    if let Some(cf) = c.subject.configuration {
         out.push_str(&wrap(&format!("{}: {}", cf.name, cf.description), ""));
     }
-    if let Some(b) = hypothetical_banner(c, assumptions) {
+    if let Some(b) = banner(&e.classification, &e.assumptions) {
         out.push_str(&wrap(&b, ""));
     }
     out.push('\n');
     out.push_str("Verdict\n");
-    if c.backend.is_some() {
-        let mut cur = c;
-        while let Some(b) = &cur.backend {
-            out.push_str(&wrap(
-                &format!(
-                    "{} is {}; its hypervisor is {}.",
-                    cur.product.name,
-                    cur.role.noun(),
-                    b.product.name
-                ),
-                "  ",
-            ));
-            cur = b;
-        }
+    for link in &c.chain {
         out.push_str(&wrap(
             &format!(
-                "So {} takes {}'s verdict: {}.",
-                c.product.name, d.product.name, d.verdict
+                "{} is {}; its hypervisor is {}.",
+                link.subject.product.name,
+                link.role.noun(),
+                link.backend.product.name
             ),
             "  ",
         ));
     }
-    out.push_str(&wrap(&verdict_sentence(d), "  "));
+    if !c.chain.is_empty() {
+        out.push_str(&wrap(
+            &format!(
+                "So {} takes {}'s verdict: {}.",
+                p.name, c.decider.product.name, c.verdict
+            ),
+            "  ",
+        ));
+    }
+    out.push_str(&wrap(&verdict_sentence(c), "  "));
     out.push_str(&wrap(
         &format!(
             "Rule of the {} school: {}.",
@@ -384,12 +423,15 @@ pub fn explain(
         ),
         "  ",
     ));
-
-    out.push_str("\nDecisive criteria\n");
-    for r in d.decisive() {
-        reading(kb, r, d, &mut out);
+    if c.broken.is_some() {
+        out.push_str("\nWhat would change the verdict\n  fix the backend chain in the data\n");
+        return out;
     }
-    let others: Vec<&Reading<'_>> = d.readings.iter().filter(|r| !r.decisive).collect();
+    out.push_str("\nDecisive criteria\n");
+    for r in c.decisive() {
+        reading(kb, c, r, &mut out);
+    }
+    let others: Vec<&Reading<'_>> = c.readings.iter().filter(|r| !r.decisive).collect();
     if !others.is_empty() {
         let _ = writeln!(
             out,
@@ -397,31 +439,30 @@ pub fn explain(
             school.id
         );
         for r in others {
-            reading(kb, r, d, &mut out);
+            reading(kb, c, r, &mut out);
         }
     }
-    if d.verdict == Verdict::Neither {
+    if c.verdict == Verdict::Neither {
         out.push_str("\nWhere the decisive criteria disagree\n");
-        for lean in [Lean::Type1, Lean::Type2] {
-            let side: Vec<String> = d
-                .leaning(lean)
+        for (lean, side) in sides(c) {
+            let side: Vec<String> = side
                 .iter()
-                .map(|r| format!("{} ({})", r.criterion.id, fact_label(r)))
+                .map(|r| format!("{} ({r})", r.criterion.id))
                 .collect();
             if !side.is_empty() {
                 out.push_str(&wrap_hanging(
-                    &and_list(&side),
+                    &List::and(&side).to_string(),
                     &format!("  {lean}: "),
                     "         ",
                 ));
             }
         }
     }
-    if d.verdict == Verdict::Undetermined {
-        let unknown: Vec<String> = d
+    if c.verdict == Verdict::Undetermined {
+        let unknown: Vec<String> = c
             .unknown()
             .iter()
-            .map(|r| format!("{} (read by {})", r.criterion.trait_id(), r.criterion.id))
+            .map(|r| format!("{} (read by {})", r.trait_id(), r.criterion.id))
             .collect();
         if !unknown.is_empty() {
             out.push_str("\nMissing facts that keep it undetermined\n");
@@ -431,151 +472,333 @@ pub fn explain(
         }
     }
     out.push_str("\nWhat would change the verdict\n");
-    if changes.is_empty() {
+    if e.changes.sets.is_empty() {
         out.push_str("  no change to the decisive facts gives another verdict\n");
     } else {
-        if c.backend.is_some() {
+        if !c.chain.is_empty() {
             out.push_str(&wrap(
-                &format!("(changes to the facts of {}, which decide)", d.product.name),
+                &format!(
+                    "(changes to the facts of {}, which decide)",
+                    c.decider.product.name
+                ),
                 "  ",
             ));
         }
-        for line in change_lines(changes) {
+        for line in change_lines(&e.changes) {
             out.push_str(&wrap_hanging(&line, "  ", "    "));
         }
     }
-    let debated: Vec<_> = d
-        .product
-        .disputes
-        .iter()
-        .filter(|x| x.about == "classification")
-        .collect();
-    if !debated.is_empty() {
+    if !e.disputes.is_empty() {
         out.push_str("\nWhat the sources call it\n");
-        for x in debated {
-            let cites: Vec<String> = ref_ids(&x.sources)
-                .iter()
-                .map(|s| format!("[{s}]"))
-                .collect();
-            out.push_str(&wrap(&format!("{} {}", x.note, cites.join(" ")), "  "));
+        for x in &e.disputes {
+            out.push_str(&wrap(
+                &format!("{} ({})", x.note, cites(kb, &ref_ids(&x.sources))),
+                "  ",
+            ));
         }
     }
-    out.push_str(&configurations(configs));
+    out.push_str(&configurations(&e.configurations));
     out.push_str("\nSources\n");
-    out.push_str(&source_list(kb, &cited_sources(kb, c)));
+    out.push_str(&references(&e.sources));
     out
 }
 
-/// The verdict as a sentence about the product whose facts decided.
-fn verdict_sentence(d: &Classification<'_>) -> String {
-    let name = &d.product.name;
-    let labels = |lean: Lean| -> Vec<String> {
-        d.leaning(lean)
+/// The verdict as a sentence about the subject whose facts decided.
+fn verdict_sentence(c: &Classification<'_>) -> String {
+    let name = &c.decider.product.name;
+    let labels = |readings: &[&Reading<'_>]| -> Vec<String> {
+        readings
             .iter()
-            .map(|r| format!("{} ({})", r.criterion.id, fact_label(r)))
+            .map(|r| format!("{} ({r})", r.criterion.id))
             .collect()
     };
-    match d.verdict {
-        Verdict::Type1 | Verdict::Type2 => {
-            let lean = if d.verdict == Verdict::Type1 {
-                Lean::Type1
-            } else {
-                Lean::Type2
-            };
-            format!(
-                "{name} is {}: the decisive criteria that lean point the same way: {}.",
-                d.verdict.phrase(),
-                and_list(&labels(lean))
-            )
+    match c.reason() {
+        Reason::Agree { readings, .. } => format!(
+            "{name} is {}: the decisive criteria that lean point the same way: {}.",
+            c.verdict.phrase(),
+            List::and(&labels(&readings))
+        ),
+        Reason::Split { type1, type2 } => format!(
+            "{name} fits neither type cleanly: {} {} type1, but {} {} type2.",
+            List::and(&labels(&type1)),
+            plural(type1.len(), "leans", "lean"),
+            List::and(&labels(&type2)),
+            plural(type2.len(), "leans", "lean")
+        ),
+        Reason::NoLean => {
+            format!("{name} fits neither type: no decisive criterion leans either way.")
         }
-        Verdict::Neither => {
-            let (t1, t2) = (labels(Lean::Type1), labels(Lean::Type2));
-            if t1.is_empty() && t2.is_empty() {
-                format!("{name} fits neither type: no decisive criterion leans either way.")
-            } else {
-                format!(
-                    "{name} fits neither type cleanly: {} {} type1, but {} {} type2.",
-                    and_list(&t1),
-                    if t1.len() == 1 { "leans" } else { "lean" },
-                    and_list(&t2),
-                    if t2.len() == 1 { "leans" } else { "lean" }
-                )
-            }
-        }
-        Verdict::NotAHypervisor => {
-            let why: Vec<String> = d
-                .leaning(Lean::NotAHypervisor)
+        Reason::Fails(readings) => {
+            let why: Vec<String> = readings
                 .iter()
                 .map(|r| {
                     format!(
-                        "the {} criterion reads {}. {}",
-                        r.criterion.id,
-                        fact_label(r),
-                        r.criterion.rationale
+                        "the {} criterion reads {r}. {}",
+                        r.criterion.id, r.criterion.rationale
                     )
                 })
                 .collect();
             format!("{name} is not a hypervisor: {}", why.join(" "))
         }
-        Verdict::Undetermined => {
-            let u: Vec<&str> = d.unknown().iter().map(|r| r.criterion.trait_id()).collect();
-            let (noun, verb) = if u.len() == 1 {
-                ("fact", "is")
-            } else {
-                ("facts", "are")
-            };
+        Reason::Unknown(readings) => {
+            let u: Vec<&str> = readings.iter().map(|r| r.trait_id()).collect();
             format!(
-                "{name} cannot be classified: the decisive {noun} {} {verb} unknown, and hvkb does not guess.",
-                and_list(&u)
+                "{name} cannot be classified: the decisive {} {} {} unknown, and hvkb does not guess.",
+                plural(u.len(), "fact", "facts"),
+                List::and(&u),
+                plural(u.len(), "is", "are")
             )
         }
+        Reason::Broken(b) => format!(
+            "{} cannot be classified: its backend chain is broken ({}).",
+            c.subject.product.name,
+            match b {
+                crate::engine::Broken::MissingBackend(id) =>
+                    format!("backend `{id}` is not in the catalog"),
+                crate::engine::Broken::Cycle(at) => format!("it comes back to `{at}`"),
+            }
+        ),
     }
 }
 
-/// `list --format markdown`: a Markdown table of products and verdicts.
-pub fn list_markdown(rows: &[Classification<'_>]) -> String {
-    let mut out = String::from(
-        "| Product | Vendor | First release | Licence | Role | Verdict | Reason |\n|---|---|---|---|---|---|---|\n",
+/// Groups change sets that reach the same verdict through the same traits
+/// into as few lines as possible, each line standing for every combination
+/// of its values: "type2 if placement were late-launch or hosted and
+/// host_mode were general-purpose-os (now placement=bare-metal, ...)".
+pub fn change_lines(changes: &Changes) -> Vec<String> {
+    let mut groups: Vec<(Verdict, Vec<&str>, Vec<&crate::engine::Change>)> = Vec::new();
+    for c in &changes.sets {
+        let key: Vec<&str> = c.steps.iter().map(|s| s.trait_id.as_str()).collect();
+        match groups
+            .iter_mut()
+            .find(|(v, t, _)| *v == c.verdict && *t == key)
+        {
+            Some((_, _, members)) => members.push(c),
+            None => groups.push((c.verdict, key, vec![c])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (verdict, traits, members) in groups {
+        // Each change is a box of one value per trait. Two boxes that differ
+        // in one position only merge (the union is still every combination);
+        // merging until nothing merges leaves few boxes that cover exactly
+        // the changes found.
+        let mut boxes: Vec<Vec<Vec<&str>>> = members
+            .iter()
+            .map(|m| m.steps.iter().map(|s| vec![s.to.as_str()]).collect())
+            .collect();
+        'merge: loop {
+            for i in 0..boxes.len() {
+                for j in i + 1..boxes.len() {
+                    let differ: Vec<usize> = (0..traits.len())
+                        .filter(|&k| boxes[i][k] != boxes[j][k])
+                        .collect();
+                    if let [k] = differ[..] {
+                        let extra = boxes.remove(j);
+                        for v in &extra[k] {
+                            if !boxes[i][k].contains(v) {
+                                boxes[i][k].push(v);
+                            }
+                        }
+                        continue 'merge;
+                    }
+                }
+            }
+            break;
+        }
+        let now: Vec<String> = members[0]
+            .steps
+            .iter()
+            .map(|s| format!("{}={}", s.trait_id, s.from))
+            .collect();
+        let now = now.join(", ");
+        for b in boxes {
+            let parts: Vec<String> = traits
+                .iter()
+                .zip(&b)
+                .map(|(t, v)| format!("{t} were {}", List::or(v)))
+                .collect();
+            lines.push(format!("{verdict} if {} (now {now})", List::and(&parts)));
+        }
+    }
+    if changes.truncated {
+        lines.push("(the search stopped at its bound; other changes may exist)".to_string());
+    }
+    lines
+}
+
+/// `schools`: each school, who argues it, what decides and how.
+pub fn schools(kb: &Knowledge) -> String {
+    let mut t = table(&["SCHOOL", "NAME", "DECISIVE CRITERIA", "RULE", "ARGUED BY"]);
+    for s in &kb.schools {
+        t.add_row(vec![
+            s.id.clone(),
+            s.name.clone(),
+            ref_ids(&s.decisive).join(", "),
+            s.combine.to_string(),
+            ref_ids(&s.sources).join(", "),
+        ]);
+    }
+    let mut out = finish(&t);
+    out.push('\n');
+    for (i, s) in kb.schools.iter().enumerate() {
+        let default = if i == 0 { " (the default)" } else { "" };
+        out.push_str(&wrap_hanging(
+            &s.summary,
+            &format!("{}{default}: ", s.id),
+            "  ",
+        ));
+    }
+    out.push_str("\nRules\n");
+    let rules = first_seen(kb.schools.iter().map(|s| s.combine.as_str()));
+    for r in rules.iter().filter_map(|r| crate::model::Combine::parse(r)) {
+        out.push_str(&wrap_hanging(r.describe(), &format!("  {r}: "), "    "));
+    }
+    out.push_str("\nSources\n");
+    let ids = first_seen(
+        kb.schools
+            .iter()
+            .flat_map(|s| s.sources.iter().map(|r| r.id.as_str())),
     );
-    let cell = |s: &str| s.replace('|', "\\|");
-    for c in rows {
-        let p = c.product;
-        let role = match &p.backend {
-            Some(b) => format!("{} over `{}`", p.role, b.id),
-            None => p.role.to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "| {} (`{}`) | {} | {} | {} | {} | **{}** | {} |",
-            cell(&p.name),
-            p.id,
-            cell(&p.vendor),
-            p.first_release
-                .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
-            cell(&p.license),
-            role,
-            c.verdict,
-            cell(&reason(c)),
-        );
+    let sources: Vec<&Source> = ids.iter().filter_map(|id| kb.sources.get(*id)).collect();
+    out.push_str(&references(&sources));
+    out
+}
+
+/// The decisive facts a school read, with their leans.
+fn decisive_facts(c: &Classification<'_>) -> String {
+    let facts: Vec<String> = c
+        .decisive()
+        .map(|r| format!("{r} ({})", r.lean.map_or("unknown", Lean::as_str)))
+        .collect();
+    let via = if c.chain.is_empty() {
+        String::new()
+    } else {
+        format!(" [facts of {}]", c.decider.product.id)
+    };
+    format!("{}{via}", facts.join(", "))
+}
+
+/// `debate PRODUCT`: every school's verdict and where they part.
+pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
+    let mut out = String::new();
+    let name = match d.subject.configuration {
+        Some(cf) => format!("{}, configuration `{}`", d.subject.product.name, cf.id),
+        None => d.subject.product.name.clone(),
+    };
+    let verdict = match d.shared_verdict() {
+        None => "the schools disagree".to_string(),
+        Some(v) => format!("every school says {v}"),
+    };
+    let _ = writeln!(out, "{name}: {verdict}");
+    if let Some(b) = d.by_school.first().and_then(|c| banner(c, assumed)) {
+        out.push_str(&wrap(&b, ""));
+    }
+    out.push('\n');
+    let mut t = table(&["SCHOOL", "VERDICT", "DECISIVE FACTS (LEAN)"]);
+    for c in &d.by_school {
+        t.add_row(vec![
+            c.school.id.clone(),
+            c.verdict.to_string(),
+            decisive_facts(c),
+        ]);
+    }
+    out.push_str(&finish(&t));
+    out.push_str("\nWhere they part\n");
+    if !d.contested() {
+        out.push_str("  nowhere: every school reaches the same verdict.\n");
+        return out;
+    }
+    let parting = d.parting();
+    for (verdict, schools) in &parting.verdicts {
+        let ids: Vec<&str> = schools.iter().map(|s| s.id.as_str()).collect();
+        let _ = writeln!(out, "  {verdict}: {}", ids.join(", "));
+    }
+    let labels =
+        |rs: &[&Reading<'_>]| -> Vec<String> { rs.iter().map(|r| r.to_string()).collect() };
+    let cause = match (parting.type1.is_empty(), parting.type2.is_empty()) {
+        (false, false) => format!(
+            "The facts that divide them: {} {} type1, while {} {} type2; each school counts only the facts it holds decisive.",
+            List::and(&labels(&parting.type1)),
+            plural(parting.type1.len(), "leans", "lean"),
+            List::and(&labels(&parting.type2)),
+            plural(parting.type2.len(), "leans", "lean"),
+        ),
+        _ => "The schools part because some read a fact that is unknown or leans nowhere, while others do not read it.".to_string(),
+    };
+    out.push_str(&wrap(&cause, "  "));
+    for c in d
+        .by_school
+        .iter()
+        .filter(|c| c.verdict == Verdict::Undetermined)
+    {
+        let unknown: Vec<&str> = c.unknown().iter().map(|x| x.trait_id()).collect();
+        out.push_str(&wrap(
+            &format!(
+                "{} cannot decide: {} {} unknown.",
+                c.school.id,
+                List::and(&unknown),
+                plural(unknown.len(), "is", "are")
+            ),
+            "  ",
+        ));
     }
     out
 }
 
+/// `debate` without a product: products x schools, contested first.
+pub fn matrix(kb: &Knowledge, all: &[Debate<'_>], assumed: &[crate::engine::Assumption]) -> String {
+    let mut out = String::new();
+    let contested = all.iter().filter(|d| d.contested()).count();
+    let _ = writeln!(
+        out,
+        "{} products x {} schools: {contested} contested (the schools disagree), {} settled",
+        all.len(),
+        kb.schools.len(),
+        all.len() - contested
+    );
+    if !assumed.is_empty() {
+        let labels: Vec<String> = assumed
+            .iter()
+            .map(|a| format!("{}={}", a.trait_id, a.value))
+            .collect();
+        out.push_str(&wrap(
+            &format!(
+                "HYPOTHETICAL: every product is classified as if {}. The catalog itself is unchanged.",
+                List::and(&labels)
+            ),
+            "",
+        ));
+    }
+    out.push('\n');
+    let mut header = vec!["ID".to_string()];
+    header.extend(kb.schools.iter().map(|s| s.id.to_uppercase()));
+    header.push("CONTESTED".to_string());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = table(&header);
+    for d in all {
+        let mut row = vec![d.subject.product.id.clone()];
+        row.extend(d.by_school.iter().map(|c| c.verdict.to_string()));
+        row.push(if d.contested() { "yes" } else { "no" }.to_string());
+        t.add_row(row);
+    }
+    out.push_str(&finish(&t));
+    out
+}
+
 /// `sources`: every source with who cites it.
-pub fn sources(kb: &Knowledge) -> String {
-    let mut t = table(&["SOURCE", "YEAR", "CITED BY"]);
-    for (id, citers) in super::citations(kb) {
-        let year = kb.sources[id]
-            .year
-            .map_or_else(|| "n.d.".to_string(), |y| y.to_string());
-        let mut by: Vec<String> = citers.products.iter().map(|p| p.to_string()).collect();
-        by.extend(citers.criteria.iter().map(|c| format!("criterion {c}")));
-        by.extend(citers.schools.iter().map(|s| format!("school {s}")));
-        t.add_row(vec![id.to_string(), year, by.join(", ")]);
+pub fn sources(kb: &Knowledge, citers: &crate::explain::Citations<'_>) -> String {
+    let mut t = table(&["SOURCE", "KIND", "YEAR", "CITED BY"]);
+    for (s, by) in citers {
+        let year = s.year.map_or_else(|| "n.d.".to_string(), |y| y.to_string());
+        let mut who: Vec<String> = by.products.iter().map(|p| p.to_string()).collect();
+        who.extend(by.criteria.iter().map(|c| format!("criterion {c}")));
+        who.extend(by.schools.iter().map(|s| format!("school {s}")));
+        t.add_row(vec![s.id.clone(), s.kind.to_string(), year, who.join(", ")]);
     }
     let mut out = finish(&t);
-    out.push_str("\nCitations\n");
-    let ids: Vec<&str> = kb.sources.keys().map(String::as_str).collect();
-    out.push_str(&source_list(kb, &ids));
+    out.push_str("\nReferences\n");
+    let all: Vec<&Source> = kb.sources.values().collect();
+    out.push_str(&references(&all));
     out
 }

@@ -3,52 +3,71 @@
 //! Parsing ([`crate::load`]) checks each table on its own; this pass checks
 //! what only the whole picture shows: every reference resolves (sources,
 //! traits, criteria, backends), every value is allowed, names are unique,
-//! backends form no cycle, and every product has every fact the criteria
-//! read. Problems are collected, never thrown, so a user sees all at once.
+//! backends form no cycle, every product has every fact the criteria read,
+//! and every source identifies the real work ([`sources`]). Problems are
+//! collected, never thrown, so a user sees all at once.
 
 mod sources;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diagnostic::{Diagnostic, Loc, did_you_mean, did_you_mean_or_list, ticked_list};
-use crate::model::{Configuration, Fact, Knowledge, Lean, Product, Ref, UNKNOWN};
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::model::{Fact, Knowledge, Lean, Ref, Subject, UNKNOWN};
+use crate::prose::{List, count, did_you_mean, plural};
 
-/// Every problem in the merged data (errors and warnings).
+pub use sources::{is_doi, is_isbn, parse_date, this_year};
+
+/// Every problem in the merged data (errors and warnings), in no particular order.
 pub fn validate(kb: &Knowledge) -> Vec<Diagnostic> {
     let mut v = Validator {
         kb,
         diags: Vec::new(),
-        cited: BTreeSet::new(),
+        cited: HashSet::new(),
     };
     v.criteria();
     v.schools();
     v.products();
     v.uncited_sources();
-    v.diags.extend(sources::lint(kb, sources::this_year()));
+    v.diags.extend(sources::lint(kb, this_year()));
     v.diags
 }
 
 struct Validator<'k> {
     kb: &'k Knowledge,
     diags: Vec<Diagnostic>,
-    cited: BTreeSet<&'k str>,
+    cited: HashSet<&'k str>,
+}
+
+/// How a subject is named in messages: "product `x`" or "product `x`
+/// (configuration `c`)".
+fn named(s: Subject<'_>) -> String {
+    match s.configuration {
+        None => format!("product `{}`", s.product.id),
+        Some(c) => format!("product `{}` (configuration `{}`)", s.product.id, c.id),
+    }
 }
 
 impl<'k> Validator<'k> {
     fn error(&mut self, loc: &Loc, message: String, help: Option<String>) {
-        self.diags
-            .push(Diagnostic::error(loc.clone(), message).maybe_help(help));
+        let mut d = Diagnostic::error(loc.clone(), message);
+        d.help = help;
+        self.diags.push(d);
     }
 
-    fn cite(&mut self, refs: &'k [Ref], owner: &str) {
+    /// Records that `refs` cite sources, and reports the undefined ones.
+    /// `owner` is only formatted when there is something to report.
+    fn cite(&mut self, refs: &'k [Ref], owner: impl Fn() -> String) {
         for r in refs {
             self.cited.insert(&r.id);
             if !self.kb.sources.contains_key(&r.id) {
-                let help = did_you_mean(&r.id, self.kb.sources.keys().map(String::as_str))
-                    .unwrap_or_else(|| "define it in a `[[source]]` table".to_string());
+                let ids: Vec<&str> = self.kb.sources.keys().map(String::as_str).collect();
+                let help = match crate::prose::closest(&r.id, ids).first() {
+                    Some(c) => format!("did you mean `{c}`?"),
+                    None => "define it in a `[[source]]` table".to_string(),
+                };
                 self.error(
                     &r.loc,
-                    format!("{owner} cites source `{}`, which is not defined", r.id),
+                    format!("{} cites source `{}`, which is not defined", owner(), r.id),
                     Some(help),
                 );
             }
@@ -57,12 +76,10 @@ impl<'k> Validator<'k> {
 
     fn criteria(&mut self) {
         let kb = self.kb;
-        let mut seen_ids = BTreeSet::new();
         for c in &kb.criteria {
-            seen_ids.insert(c.id.as_str());
-            self.cite(&c.sources, &format!("criterion `{}`", c.id));
+            self.cite(&c.sources, || format!("criterion `{}`", c.id));
             let Some(t) = kb.trait_def(c.trait_id()) else {
-                let help = did_you_mean(c.trait_id(), kb.traits.iter().map(|t| t.id.as_str()));
+                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
                 self.error(
                     &c.trait_ref.loc,
                     format!(
@@ -70,11 +87,11 @@ impl<'k> Validator<'k> {
                         c.id,
                         c.trait_id()
                     ),
-                    help.or_else(|| Some("define it in a `[[trait]]` table".to_string())),
+                    Some(did_you_mean(c.trait_id(), &ids, "traits")),
                 );
                 continue;
             };
-            let mut listed: BTreeMap<&str, Lean> = BTreeMap::new();
+            let mut listed: HashMap<&str, Lean> = HashMap::new();
             for (value, lean) in &c.leans {
                 if t.value(&value.id).is_none() {
                     self.error(
@@ -83,10 +100,10 @@ impl<'k> Validator<'k> {
                             "criterion `{}` maps `{}`, which is not a value of trait `{}`",
                             c.id, value.id, t.id
                         ),
-                        Some(format!(
-                            "the values of `{}` are {}",
-                            t.id,
-                            ticked_list(&t.value_ids())
+                        Some(did_you_mean(
+                            &value.id,
+                            &t.value_ids(),
+                            &format!("values of `{}`", t.id),
                         )),
                     );
                 } else if let Some(first) = listed.insert(&value.id, *lean) {
@@ -101,7 +118,9 @@ impl<'k> Validator<'k> {
                 }
             }
             for conv in &c.conventions {
-                self.cite(&conv.sources, &format!("convention `{}` of criterion `{}`", conv.id, c.id));
+                self.cite(&conv.sources, || {
+                    format!("convention `{}` of criterion `{}`", conv.id, c.id)
+                });
                 for value in &conv.values {
                     if !listed.contains_key(value.id.as_str()) {
                         self.error(
@@ -110,7 +129,10 @@ impl<'k> Validator<'k> {
                                 "convention `{}` of criterion `{}` covers `{}`, which the criterion does not map",
                                 conv.id, c.id, value.id
                             ),
-                            Some(format!("map `{}` to a lean in criterion `{}` first", value.id, c.id)),
+                            Some(format!(
+                                "map `{}` to a lean in criterion `{}` first",
+                                value.id, c.id
+                            )),
                         );
                     }
                 }
@@ -144,16 +166,15 @@ impl<'k> Validator<'k> {
             );
         }
         for s in &kb.schools {
-            self.cite(&s.sources, &format!("school `{}`", s.id));
-            let mut seen = BTreeSet::new();
+            self.cite(&s.sources, || format!("school `{}`", s.id));
+            let mut seen = HashSet::new();
             for r in &s.decisive {
                 if kb.criterion(&r.id).is_none() {
                     let ids: Vec<&str> = kb.criteria.iter().map(|c| c.id.as_str()).collect();
-                    let help = did_you_mean_or_list(&r.id, &ids, "criteria");
                     self.error(
                         &r.loc,
                         format!("school `{}` names unknown criterion `{}`", s.id, r.id),
-                        Some(help),
+                        Some(did_you_mean(&r.id, &ids, "criteria")),
                     );
                 } else if !seen.insert(r.id.as_str()) {
                     self.error(
@@ -171,23 +192,20 @@ impl<'k> Validator<'k> {
         self.names();
         // Traits the criteria read (a criterion naming an unknown trait is
         // reported once, above, not once per product).
-        let read: Vec<(&str, &str)> = kb
-            .criteria
-            .iter()
-            .filter(|c| kb.trait_def(c.trait_id()).is_some())
-            .map(|c| (c.trait_id(), c.id.as_str()))
-            .collect();
+        let mut read: Vec<(&str, &str)> = Vec::new();
+        let mut seen_traits = HashSet::new();
+        for c in &kb.criteria {
+            if kb.trait_def(c.trait_id()).is_some() && seen_traits.insert(c.trait_id()) {
+                read.push((c.trait_id(), c.id.as_str()));
+            }
+        }
         for p in &kb.products {
-            self.cite(&p.sources, &format!("product `{}`", p.id));
+            self.cite(&p.sources, || format!("product `{}`", p.id));
             for d in &p.disputes {
-                self.cite(&d.sources, &format!("a dispute of product `{}`", p.id));
+                self.cite(&d.sources, || format!("a dispute of product `{}`", p.id));
             }
-            self.facts(p, &p.traits, "");
-            self.backend(p, p.role, p.backend.as_ref(), &p.loc, "");
-            if !p.role.delegates() {
-                self.complete(p, None, &read, "");
-            }
-            let mut seen = BTreeSet::new();
+            self.facts(Subject::of(p), &p.traits);
+            let mut seen = HashSet::new();
             for c in &p.configurations {
                 if !seen.insert(c.id.as_str()) {
                     self.error(
@@ -196,25 +214,27 @@ impl<'k> Validator<'k> {
                         None,
                     );
                 }
-                let ctx = format!(" (configuration `{}`)", c.id);
-                self.cite(&c.sources, &format!("product `{}`{ctx}", p.id));
+                let s = Subject::in_configuration(p, c);
+                self.cite(&c.sources, || named(s));
                 if c.role.is_some_and(|r| r.delegates()) && c.sources.is_empty() {
                     self.error(
                         &c.loc,
-                        format!(
-                            "product `{}`{ctx} delegates to a backend but cites no source",
-                            p.id
-                        ),
+                        format!("{} delegates to a backend but cites no source", named(s)),
                         Some(
                             "add `sources = [\"...\"]` saying where the backend comes from".into(),
                         ),
                     );
                 }
-                self.facts(p, &c.traits, &ctx);
-                let role = p.role_in(Some(c));
-                self.backend(p, role, p.backend_in(Some(c)), &c.loc, &ctx);
-                if !role.delegates() {
-                    self.complete(p, Some(c), &read, &ctx);
+                self.facts(s, &c.traits);
+            }
+            for s in std::iter::once(Subject::of(p)).chain(
+                p.configurations
+                    .iter()
+                    .map(|c| Subject::in_configuration(p, c)),
+            ) {
+                self.backend(s);
+                if !s.role().delegates() {
+                    self.complete(s, &read);
                 }
             }
         }
@@ -223,15 +243,15 @@ impl<'k> Validator<'k> {
 
     /// Ids, names and aliases must pick out one product each.
     fn names(&mut self) {
-        let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+        let mut owners: HashMap<String, &str> = HashMap::new();
         for p in &self.kb.products {
             owners.insert(p.id.to_lowercase(), &p.id);
         }
         for p in &self.kb.products {
-            let mut own = BTreeSet::new();
+            let mut own = HashSet::new();
             own.insert(p.id.to_lowercase());
             for alias in &p.aliases {
-                let key = alias.id.to_lowercase();
+                let key = alias.value.to_lowercase();
                 if !own.insert(key.clone()) {
                     continue;
                 }
@@ -239,7 +259,7 @@ impl<'k> Validator<'k> {
                     Some(other) if *other != p.id => {
                         let msg = format!(
                             "alias `{}` of product `{}` is already a name of product `{other}`",
-                            alias.id, p.id
+                            alias.value, p.id
                         );
                         self.error(
                             &alias.loc,
@@ -255,20 +275,16 @@ impl<'k> Validator<'k> {
         }
     }
 
-    fn facts(&mut self, p: &'k Product, facts: &'k BTreeMap<String, Fact>, ctx: &str) {
+    fn facts(&mut self, s: Subject<'k>, facts: &'k BTreeMap<String, Fact>) {
         let kb = self.kb;
         for (trait_id, f) in facts {
-            self.cite(
-                &f.sources,
-                &format!("trait `{trait_id}` of product `{}`{ctx}", p.id),
-            );
+            self.cite(&f.sources, || format!("trait `{trait_id}` of {}", named(s)));
             let Some(t) = kb.trait_def(trait_id) else {
                 let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
-                let help = did_you_mean_or_list(trait_id, &ids, "traits");
                 self.error(
                     &f.key_loc,
-                    format!("product `{}`{ctx} has unknown trait `{trait_id}`", p.id),
-                    Some(help),
+                    format!("{} has unknown trait `{trait_id}`", named(s)),
+                    Some(did_you_mean(trait_id, &ids, "traits")),
                 );
                 continue;
             };
@@ -277,8 +293,8 @@ impl<'k> Validator<'k> {
                     self.error(
                         &f.loc,
                         format!(
-                            "trait `{trait_id}` of product `{}`{ctx} is `unknown` without a note",
-                            p.id
+                            "trait `{trait_id}` of {} is `unknown` without a note",
+                            named(s)
                         ),
                         Some("add `note = \"...\"` saying what is not known and why".into()),
                     );
@@ -289,119 +305,137 @@ impl<'k> Validator<'k> {
                 self.error(
                     &f.loc,
                     format!(
-                        "`{}` is not a value of trait `{trait_id}` (product `{}`{ctx})",
-                        f.value, p.id
+                        "`{}` is not a value of trait `{trait_id}` ({})",
+                        f.value,
+                        named(s)
                     ),
-                    Some(format!("the values are {}", ticked_list(&allowed))),
+                    Some(format!("the values are {}", List::and(&allowed).ticked())),
                 );
             } else if f.sources.is_empty() {
                 self.error(
                     &f.loc,
-                    format!(
-                        "trait `{trait_id}` of product `{}`{ctx} cites no source",
-                        p.id
-                    ),
+                    format!("trait `{trait_id}` of {} cites no source", named(s)),
                     Some("add `sources = [\"...\"]` naming where the fact comes from".into()),
                 );
             }
         }
     }
 
-    fn backend(
-        &mut self,
-        p: &Product,
-        role: crate::model::Role,
-        backend: Option<&Ref>,
-        loc: &Loc,
-        ctx: &str,
-    ) {
+    fn backend(&mut self, s: Subject<'k>) {
         let kb = self.kb;
-        match (role.delegates(), backend) {
+        let role = s.role();
+        let own_backend = s
+            .configuration
+            .map_or(s.product.backend.as_ref(), |c| c.backend.as_ref());
+        match (role.delegates(), s.backend()) {
             (true, None) => self.error(
-                loc,
-                format!(
-                    "product `{}`{ctx} is {} but names no backend",
-                    p.id,
-                    role.noun()
-                ),
+                s.loc(),
+                format!("{} is {} but names no backend", named(s), role.noun()),
                 Some("add `backend = \"<product id>\"` naming the hypervisor it runs on".into()),
             ),
-            (false, Some(b)) if ctx.is_empty() || p.role.delegates() => self.error(
-                &b.loc,
-                format!(
-                    "product `{}`{ctx} is {}, so it cannot have a backend",
-                    p.id,
-                    role.noun()
-                ),
-                Some(
-                    "remove `backend`, or set `role` to `vmm`, `api`, `distribution` or `frontend`"
-                        .into(),
-                ),
-            ),
-            (_, Some(b)) => {
-                let target = b.id.split_once('@').map_or(b.id.as_str(), |(id, _)| id);
-                if target == p.id && ctx.is_empty() {
-                    self.error(
-                        &b.loc,
-                        format!("product `{}` names itself as its backend", p.id),
-                        None,
-                    );
-                } else if let Some((q, Some(config))) =
-                    b.id.split_once('@')
-                        .and_then(|(id, c)| Some((kb.product(id)?, Some(c))))
-                    && q.configuration(config).is_none()
-                {
-                    let known: Vec<&str> = q.configurations.iter().map(|c| c.id.as_str()).collect();
-                    self.error(
-                        &b.loc,
-                        format!("product `{}`{ctx} names backend `{}`, but `{}` has no configuration `{config}`", p.id, b.id, q.id),
-                        Some(if known.is_empty() { format!("`{}` has no configurations; name it without `@`", q.id) } else { format!("its configurations are {}", ticked_list(&known)) }),
-                    );
-                } else if kb.product(target).is_none() {
-                    let help = did_you_mean(target, kb.products.iter().map(|q| q.id.as_str()))
-                        .unwrap_or_else(|| "name the id of a product in the catalog".to_string());
+            // A configuration that stops delegating may keep the product's
+            // backend; only a backend written on this very table is wrong.
+            (false, Some(_)) if own_backend.is_some() => {
+                let b = own_backend.expect("checked");
+                self.error(
+                    &b.loc,
+                    format!("{} is {}, so it cannot have a backend", named(s), role.noun()),
+                    Some(
+                        "remove `backend`, or set `role` to `vmm`, `api`, `distribution` or `frontend`"
+                            .into(),
+                    ),
+                );
+            }
+            (true, Some(b)) => {
+                let Ok(target) = b.id.parse::<crate::model::SubjectRef>() else {
                     self.error(
                         &b.loc,
                         format!(
-                            "product `{}`{ctx} names backend `{}`, which is not in the catalog",
-                            p.id, b.id
+                            "{} names backend `{}`, which is not `ID` or `ID@CONFIG`",
+                            named(s),
+                            b.id
                         ),
-                        Some(help),
+                        None,
                     );
+                    return;
+                };
+                match kb.product(&target.product) {
+                    None => {
+                        let ids: Vec<&str> = kb.products.iter().map(|q| q.id.as_str()).collect();
+                        let help = match crate::prose::closest(&target.product, ids).first() {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => "name the id of a product in the catalog".to_string(),
+                        };
+                        self.error(
+                            &b.loc,
+                            format!(
+                                "{} names backend `{}`, which is not in the catalog",
+                                named(s),
+                                b.id
+                            ),
+                            Some(help),
+                        );
+                    }
+                    Some(q)
+                        if q.id == s.product.id
+                            && s.configuration.is_none()
+                            && target.configuration.is_none() =>
+                    {
+                        self.error(
+                            &b.loc,
+                            format!("product `{}` names itself as its backend", q.id),
+                            None,
+                        );
+                    }
+                    Some(q) => {
+                        if let Some(config) = &target.configuration
+                            && q.configuration(config).is_none()
+                        {
+                            let known: Vec<&str> =
+                                q.configurations.iter().map(|c| c.id.as_str()).collect();
+                            self.error(
+                                &b.loc,
+                                format!(
+                                    "{} names backend `{}`, but `{}` has no configuration `{config}`",
+                                    named(s),
+                                    b.id,
+                                    q.id
+                                ),
+                                Some(if known.is_empty() {
+                                    format!("`{}` has no configurations; name it without `@`", q.id)
+                                } else {
+                                    format!("its configurations are {}", List::and(&known).ticked())
+                                }),
+                            );
+                        }
+                    }
                 }
             }
-            (false, None) => {}
+            (false, _) => {}
         }
     }
 
     /// Every trait the criteria read must have a value (in the configuration
     /// or the product), or an explicit `unknown`.
-    fn complete(
-        &mut self,
-        p: &Product,
-        configuration: Option<&Configuration>,
-        read: &[(&str, &str)],
-        ctx: &str,
-    ) {
-        let loc = configuration.map_or(&p.loc, |c| &c.loc);
+    fn complete(&mut self, s: Subject<'k>, read: &[(&str, &str)]) {
         let mut missing: Vec<&str> = Vec::new();
         let mut by: Vec<&str> = Vec::new();
         for (trait_id, criterion) in read {
-            if p.fact_in(configuration, trait_id).is_none() && !missing.contains(trait_id) {
+            if s.fact(trait_id).is_none() {
                 missing.push(trait_id);
                 by.push(criterion);
             }
         }
         if !missing.is_empty() {
             self.error(
-                loc,
+                s.loc(),
                 format!(
-                    "product `{}`{ctx} has no value for {} {}, read by {} {}",
-                    p.id,
-                    if missing.len() == 1 { "trait" } else { "traits" },
-                    ticked_list(&missing),
-                    if by.len() == 1 { "criterion" } else { "criteria" },
-                    ticked_list(&by)
+                    "{} has no value for {} {}, read by {} {}",
+                    named(s),
+                    plural(missing.len(), "trait", "traits"),
+                    List::and(&missing).ticked(),
+                    plural(by.len(), "criterion", "criteria"),
+                    List::and(&by).ticked()
                 ),
                 Some(
                     "add each under `[product.traits]`, or write `{ value = \"unknown\", note = \"...\" }`"
@@ -411,44 +445,46 @@ impl<'k> Validator<'k> {
         }
     }
 
-    /// Backends must end at a product classified by its own facts.
+    /// Backends must end at a product classified by its own facts. Each
+    /// chain is followed to its end (any length) with a set of the subjects
+    /// seen; a cycle is reported once, where it starts.
     fn cycles(&mut self) {
         let kb = self.kb;
-        // Each start is a product in its default configuration or in one of
-        // its configurations; a cycle is reported once, where it starts at
-        // the product's own `backend` line (or its configuration's).
-        for p in &kb.products {
-            let starts = std::iter::once(None).chain(p.configurations.iter().map(Some));
-            for config in starts {
-                let mut seen: Vec<(&str, Option<&str>)> = Vec::new();
-                let mut cur = (p, config);
-                loop {
-                    let key = (cur.0.id.as_str(), cur.1.map(|c| c.id.as_str()));
-                    if seen.contains(&key) {
-                        if key == seen[0] {
-                            let chain: Vec<String> = seen
-                                .iter()
-                                .chain(std::iter::once(&key))
-                                .map(|(id, c)| c.map_or(id.to_string(), |c| format!("{id}@{c}")))
-                                .collect();
-                            let here = p.backend_in(config).map_or(&p.loc, |b| &b.loc);
-                            self.error(
-                                here,
-                                format!("backends form a cycle: {}", chain.join(" -> ")),
-                                Some("one product in the chain must be a hypervisor classified by its own facts".into()),
-                            );
-                        }
-                        break;
+        // Subjects already known to reach a product classified by its own
+        // facts, so long shared chains are walked once.
+        let mut settled: HashSet<String> = HashSet::new();
+        for start in kb.subjects() {
+            let mut seen: Vec<Subject<'_>> = Vec::new();
+            let mut keys: HashSet<String> = HashSet::new();
+            let mut cur = start;
+            loop {
+                let key = cur.to_string();
+                if settled.contains(&key) {
+                    break;
+                }
+                if !keys.insert(key) {
+                    if cur.to_string() == start.to_string() {
+                        let mut chain: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
+                        chain.push(start.to_string());
+                        let here = start.backend().map_or(start.loc(), |b| &b.loc);
+                        self.error(
+                            here,
+                            format!("backends form a cycle: {}", chain.join(" -> ")),
+                            Some("one product in the chain must be a hypervisor classified by its own facts".into()),
+                        );
                     }
-                    seen.push(key);
-                    let (product, configuration) = cur;
-                    match product
-                        .backend_in(configuration)
-                        .filter(|_| product.role_in(configuration).delegates())
-                        .and_then(|b| kb.backend(&b.id))
-                    {
-                        Some(next) => cur = next,
-                        None => break,
+                    break;
+                }
+                seen.push(cur);
+                match cur
+                    .backend()
+                    .filter(|_| cur.role().delegates())
+                    .and_then(|b| kb.backend(&b.id))
+                {
+                    Some(next) => cur = next,
+                    None => {
+                        settled.extend(seen.iter().map(|s| s.to_string()));
+                        break;
                     }
                 }
             }
@@ -456,8 +492,14 @@ impl<'k> Validator<'k> {
     }
 
     fn uncited_sources(&mut self) {
+        let mut cited = std::mem::take(&mut self.cited);
+        for c in &self.kb.criteria {
+            for conv in &c.conventions {
+                cited.extend(conv.sources.iter().map(|r| r.id.as_str()));
+            }
+        }
         for s in self.kb.sources.values() {
-            if !self.cited.contains(s.id.as_str()) {
+            if !cited.contains(s.id.as_str()) {
                 self.diags.push(
                     Diagnostic::warning(
                         s.loc.clone(),
@@ -467,5 +509,6 @@ impl<'k> Validator<'k> {
                 );
             }
         }
+        let _ = count;
     }
 }

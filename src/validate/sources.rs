@@ -196,9 +196,9 @@ fn wikipedia(s: &Source, what: &str, err: &mut impl FnMut(&Loc, String, String))
             .is_some_and(|t| t.to_lowercase().contains("wikipedia"))
     };
     let host = s.url.as_deref().and_then(split_url);
-    let on_wikipedia = host.as_ref().is_some_and(|(h, _)| {
-        h == "wikipedia.org" || h.ends_with(".wikipedia.org")
-    });
+    let on_wikipedia = host
+        .as_ref()
+        .is_some_and(|(h, _)| h == "wikipedia.org" || h.ends_with(".wikipedia.org"));
     if (names_it(&s.publisher) || s.title.to_lowercase().contains("wikipedia")) && !on_wikipedia {
         err(
             s.field_loc("url"),
@@ -208,8 +208,10 @@ fn wikipedia(s: &Source, what: &str, err: &mut impl FnMut(&Loc, String, String))
     }
     if on_wikipedia {
         let pinned = s.url.as_deref().is_some_and(|u| {
-            u.split(['?', '&'])
-                .any(|p| p.strip_prefix("oldid=").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())))
+            u.split(['?', '&']).any(|p| {
+                p.strip_prefix("oldid=")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
         });
         if !pinned {
             err(
@@ -276,7 +278,20 @@ pub fn parse_date(d: &str) -> Option<(i64, Option<u32>, Option<u32>)> {
         Some(_) => return None,
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if parts.next().is_some() || day == 0 || day > days[m as usize - 1] {
         return None;
     }

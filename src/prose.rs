@@ -1,0 +1,176 @@
+//! Small helpers for English prose, used by every message and format: lists
+//! joined with "and" or "or", counted nouns, and "did you mean" hints.
+
+use std::fmt;
+
+/// A list of phrases joined for prose: `a, b and c` or `a, b or c`,
+/// optionally with each item in backticks. Modelled on `just`'s `List`.
+pub struct List<'a, S: AsRef<str>> {
+    items: &'a [S],
+    conjunction: &'static str,
+    ticked: bool,
+}
+
+impl<'a, S: AsRef<str>> List<'a, S> {
+    /// `a, b and c`.
+    pub fn and(items: &'a [S]) -> Self {
+        List {
+            items,
+            conjunction: "and",
+            ticked: false,
+        }
+    }
+
+    /// `a, b or c`.
+    pub fn or(items: &'a [S]) -> Self {
+        List {
+            items,
+            conjunction: "or",
+            ticked: false,
+        }
+    }
+
+    /// Each item in backticks: `` `a`, `b` and `c` ``.
+    pub fn ticked(mut self) -> Self {
+        self.ticked = true;
+        self
+    }
+}
+
+impl<S: AsRef<str>> fmt::Display for List<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.items.len();
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(if i + 1 == n {
+                    match self.conjunction {
+                        "and" => " and ",
+                        _ => " or ",
+                    }
+                } else {
+                    ", "
+                })?;
+            }
+            if self.ticked {
+                write!(f, "`{}`", item.as_ref())?;
+            } else {
+                f.write_str(item.as_ref())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A noun in the singular or the plural, by count: `plural(1, "trait", "traits")`.
+pub fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// `n noun(s)`: `1 error`, `3 errors`.
+pub fn count(n: usize, one: &'static str, many: &'static str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
+/// The candidate names closest to `name`, best first (at most three).
+///
+/// This is clap's recipe: Jaro similarity above 0.7, compared case-folded,
+/// plus any name that contains the input or is contained in it. At most
+/// [`MAX_CANDIDATES`] candidates are compared, so a hint stays cheap
+/// whatever the data holds.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let wanted = name.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .take(MAX_CANDIDATES)
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let mut score = strsim::jaro(&wanted, &lower);
+            if wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
+                score = score.max(0.9);
+            }
+            (score > 0.7).then_some((score, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<&str> = Vec::new();
+    for (_, c) in scored {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
+}
+
+/// The most candidates a "did you mean" compares with.
+pub const MAX_CANDIDATES: usize = 10_000;
+
+/// The most names a hint lists when none is close.
+const MAX_LISTED: usize = 12;
+
+/// A hint for an unknown name: "did you mean `x`?" for a close one, else
+/// "the {what} are `a`, `b` and `c`" (at most a dozen, then "and N more").
+pub fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
+    if let Some(c) = closest(name, candidates.iter().copied()).first() {
+        return format!("did you mean `{c}`?");
+    }
+    if candidates.len() <= MAX_LISTED {
+        return format!("the {what} are {}", List::and(candidates).ticked());
+    }
+    format!(
+        "the {what} include {} and {} more",
+        List::and(&candidates[..MAX_LISTED - 1]).ticked(),
+        candidates.len() - (MAX_LISTED - 1)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_join_with_commas_and_a_conjunction() {
+        let none: [&str; 0] = [];
+        assert_eq!(List::and(&none).to_string(), "");
+        assert_eq!(List::and(&["a"]).to_string(), "a");
+        assert_eq!(List::and(&["a", "b"]).to_string(), "a and b");
+        assert_eq!(List::or(&["a", "b", "c"]).to_string(), "a, b or c");
+        assert_eq!(
+            List::and(&["a", "b", "c"]).ticked().to_string(),
+            "`a`, `b` and `c`"
+        );
+    }
+
+    #[test]
+    fn counts_pick_the_right_noun() {
+        assert_eq!(count(1, "error", "errors"), "1 error");
+        assert_eq!(count(0, "error", "errors"), "0 errors");
+        assert_eq!(count(2, "error", "errors"), "2 errors");
+    }
+
+    #[test]
+    fn closest_prefers_near_spellings_and_substrings() {
+        let names = ["alpha", "beta", "gamma-ray", "delta"];
+        assert_eq!(closest("alpah", names), vec!["alpha"]);
+        assert_eq!(closest("gamma", names), vec!["gamma-ray"]);
+        assert!(closest("zzzzzz", names).is_empty());
+    }
+
+    #[test]
+    fn hints_suggest_or_list_and_stay_short() {
+        assert_eq!(
+            did_you_mean("alpah", &["alpha", "beta"], "names"),
+            "did you mean `alpha`?"
+        );
+        assert_eq!(
+            did_you_mean("zzz", &["alpha", "beta"], "names"),
+            "the names are `alpha` and `beta`"
+        );
+        let many: Vec<String> = (0..40).map(|i| format!("n{i:02}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let hint = did_you_mean("qqqqqq", &many, "names");
+        assert!(hint.ends_with("and 29 more"), "{hint}");
+    }
+}

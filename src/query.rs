@@ -1,0 +1,327 @@
+//! The command line resolved against the loaded data, once: names become
+//! a school and subjects, `TRAIT=VALUE` facts are checked against the
+//! traits, and each command becomes a typed [`Query`] that the renderers
+//! answer. This is ripgrep's low-level to high-level args step.
+
+use crate::cite::Style;
+use crate::cli::{
+    CiteArgs, CiteFormat, FactArg, Format, ListArgs, ListFormat, QueryCommand, SortKey,
+};
+use crate::diagnostic::{Files, Loc};
+use crate::engine::Assumption;
+use crate::error::Error;
+use crate::model::{
+    Fact, Knowledge, Product, Role, School, Status, Subject, SubjectRef, UNKNOWN, Unresolved,
+};
+use crate::prose::{closest, did_you_mean};
+
+/// A question about the knowledge base, with every name resolved.
+pub enum Query<'k> {
+    /// `list`.
+    List {
+        /// The school applied.
+        school: &'k School,
+        /// The filters and the order.
+        list: &'k ListArgs,
+        /// Output format.
+        format: ListFormat,
+    },
+    /// `show`.
+    Show {
+        /// The school applied.
+        school: &'k School,
+        /// The product, maybe in a configuration.
+        subject: Subject<'k>,
+        /// What-if facts.
+        assumptions: Vec<Assumption>,
+        /// Print every fact's sources in full.
+        sources: bool,
+        /// Output format.
+        format: Format,
+    },
+    /// `explain`.
+    Explain {
+        /// The school applied.
+        school: &'k School,
+        /// The product, maybe in a configuration.
+        subject: Subject<'k>,
+        /// What-if facts.
+        assumptions: Vec<Assumption>,
+        /// Output format.
+        format: Format,
+    },
+    /// `schools`.
+    Schools {
+        /// Output format.
+        format: Format,
+    },
+    /// `debate`, for one subject or every product.
+    Debate {
+        /// One subject, or every product when `None`.
+        subject: Option<Subject<'k>>,
+        /// What-if facts.
+        assumptions: Vec<Assumption>,
+        /// Output format.
+        format: Format,
+    },
+    /// `classify`: a hypothetical product made of the facts given.
+    Classify {
+        /// The school applied.
+        school: &'k School,
+        /// The hypothetical product.
+        product: Box<Product>,
+        /// The facts, also applied as assumptions so the output marks them as given.
+        facts: Vec<Assumption>,
+        /// Output format.
+        format: Format,
+    },
+    /// `sources`.
+    Sources {
+        /// Output format.
+        format: Format,
+    },
+    /// `cite`.
+    Cite {
+        /// The school whose verdict's sources are cited.
+        school: &'k School,
+        /// One subject, or every source when `None`.
+        subject: Option<Subject<'k>>,
+        /// Reference style.
+        style: Style,
+        /// Output format.
+        format: CiteFormat,
+    },
+}
+
+impl<'k> Query<'k> {
+    /// Resolves a command against the data. `files` receives the text of
+    /// `classify`'s facts, so the hypothetical product has real places.
+    pub fn resolve(
+        kb: &'k Knowledge,
+        files: &mut Files,
+        school: Option<&str>,
+        command: &'k QueryCommand,
+    ) -> Result<Self, Error> {
+        let school = || resolve_school(kb, school);
+        Ok(match command {
+            QueryCommand::List(list) => Query::List {
+                school: school()?,
+                list,
+                format: list.format,
+            },
+            QueryCommand::Show(a) => Query::Show {
+                school: school()?,
+                subject: resolve_subject(kb, &a.subject.subject)?,
+                assumptions: assumptions(kb, &a.assume.assume)?,
+                sources: a.sources,
+                format: a.format,
+            },
+            QueryCommand::Explain(a) => Query::Explain {
+                school: school()?,
+                subject: resolve_subject(kb, &a.subject.subject)?,
+                assumptions: assumptions(kb, &a.assume.assume)?,
+                format: a.format,
+            },
+            QueryCommand::Schools(a) => Query::Schools { format: a.format },
+            QueryCommand::Debate(a) => Query::Debate {
+                subject: a
+                    .subject
+                    .as_ref()
+                    .map(|s| resolve_subject(kb, s))
+                    .transpose()?,
+                assumptions: assumptions(kb, &a.assume.assume)?,
+                format: a.format,
+            },
+            QueryCommand::Classify(a) => {
+                let facts = assumptions(kb, &a.set)?;
+                Query::Classify {
+                    school: school()?,
+                    product: Box::new(hypothetical(files, &a.name, &a.set)),
+                    facts,
+                    format: a.format,
+                }
+            }
+            QueryCommand::Sources(a) => Query::Sources { format: a.format },
+            QueryCommand::Cite(CiteArgs {
+                subject,
+                style,
+                format,
+                ..
+            }) => Query::Cite {
+                school: school()?,
+                subject: subject
+                    .as_ref()
+                    .map(|s| resolve_subject(kb, s))
+                    .transpose()?,
+                style: *style,
+                format: *format,
+            },
+        })
+    }
+}
+
+/// The school named on the command line, or the default (the first one).
+pub fn resolve_school<'k>(kb: &'k Knowledge, name: Option<&str>) -> Result<&'k School, Error> {
+    let known = || kb.schools.iter().map(|s| s.id.clone()).collect();
+    match name {
+        Some(n) => kb.school(n).ok_or_else(|| Error::UnknownSchool {
+            name: n.to_string(),
+            known: known(),
+        }),
+        None => kb.default_school().ok_or_else(|| Error::UnknownSchool {
+            name: "(default)".to_string(),
+            known: known(),
+        }),
+    }
+}
+
+/// The subject a user names, with the closest names when there is none.
+pub fn resolve_subject<'k>(kb: &'k Knowledge, r: &SubjectRef) -> Result<Subject<'k>, Error> {
+    kb.subject(r).map_err(|missing| match missing {
+        Unresolved::Product => {
+            let mut suggestions: Vec<String> = Vec::new();
+            for n in closest(&r.product, kb.names()) {
+                let id = kb.lookup(n).map_or(n, |p| p.id.as_str()).to_string();
+                if !suggestions.contains(&id) {
+                    suggestions.push(id);
+                }
+            }
+            Error::UnknownProduct {
+                name: r.to_string(),
+                suggestions,
+            }
+        }
+        Unresolved::Configuration(p) => Error::UnknownConfiguration {
+            product: p.id.clone(),
+            name: r.configuration.clone().unwrap_or_default(),
+            known: p.configurations.iter().map(|c| c.id.clone()).collect(),
+        },
+    })
+}
+
+/// Checks `TRAIT=VALUE` facts against the traits.
+pub fn assumptions(kb: &Knowledge, facts: &[FactArg]) -> Result<Vec<Assumption>, Error> {
+    facts
+        .iter()
+        .map(|f| {
+            let usage = |message: String| Error::Usage { message };
+            let Some(def) = kb.trait_def(&f.trait_id) else {
+                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+                return Err(usage(format!(
+                    "unknown trait `{}` in `{}={}`; {}",
+                    f.trait_id,
+                    f.trait_id,
+                    f.value,
+                    did_you_mean(&f.trait_id, &ids, "traits")
+                )));
+            };
+            if f.value != UNKNOWN && def.value(&f.value).is_none() {
+                let mut values = def.value_ids();
+                values.push(UNKNOWN);
+                return Err(usage(format!(
+                    "`{}` is not a value of trait `{}`; {}",
+                    f.value,
+                    f.trait_id,
+                    did_you_mean(&f.value, &values, "values")
+                )));
+            }
+            Ok(Assumption {
+                trait_id: f.trait_id.clone(),
+                value: f.value.clone(),
+            })
+        })
+        .collect()
+}
+
+/// A product made only of facts given with `--set`; traits not given are
+/// unknown. Its places point into the command line, registered as a file.
+fn hypothetical(files: &mut Files, name: &str, facts: &[FactArg]) -> Product {
+    let text: Vec<String> = facts
+        .iter()
+        .map(|f| format!("{}={}", f.trait_id, f.value))
+        .collect();
+    let file = files.add("<command line>", text.join(" "));
+    let mut at = 0;
+    let traits = facts
+        .iter()
+        .zip(&text)
+        .map(|(f, written)| {
+            let loc = Loc {
+                file,
+                span: at..at + written.len(),
+            };
+            at += written.len() + 1;
+            (
+                f.trait_id.clone(),
+                Fact {
+                    value: f.value.clone(),
+                    sources: Vec::new(),
+                    note: None,
+                    loc: loc.clone(),
+                    key_loc: loc,
+                },
+            )
+        })
+        .collect();
+    Product {
+        id: "hypothetical".to_string(),
+        name: name.to_string(),
+        aliases: Vec::new(),
+        vendor: "(none)".to_string(),
+        first_release: None,
+        license: "(none)".to_string(),
+        status: Status::Active,
+        role: Role::Hypervisor,
+        backend: None,
+        architectures: Vec::new(),
+        homepage: None,
+        description:
+            "A hypothetical hypervisor described only by the facts given on the command line."
+                .to_string(),
+        sources: Vec::new(),
+        traits,
+        configurations: Vec::new(),
+        disputes: Vec::new(),
+        loc: Loc {
+            file,
+            span: 0..at.saturating_sub(1),
+        },
+    }
+}
+
+/// Whether a product passes the `list` filters.
+pub fn keep(p: &Product, args: &ListArgs) -> bool {
+    let vendor = args
+        .vendor
+        .as_ref()
+        .is_none_or(|v| p.vendor.to_lowercase().contains(&v.to_lowercase()));
+    // An SPDX expression matches any of its licences (`GPL-2.0-only AND BSD-2-Clause`).
+    let license = args.license.as_ref().is_none_or(|l| {
+        p.license
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .any(|part| part.eq_ignore_ascii_case(l))
+    });
+    let status = args.status.is_none_or(|s| p.status == s);
+    let role = args.role.is_none_or(|r| p.role == r);
+    vendor && license && status && role
+}
+
+/// The sort key for `list`.
+pub fn sort<T>(
+    rows: &mut [T],
+    key: SortKey,
+    product: impl Fn(&T) -> &Product,
+    verdict: impl Fn(&T) -> crate::model::Verdict,
+) {
+    // Products are sorted by id already; each sort is stable, so ids break ties.
+    match key {
+        SortKey::Id => {}
+        SortKey::Name => rows.sort_by_cached_key(|r| product(r).name.to_lowercase()),
+        SortKey::Vendor => rows.sort_by_cached_key(|r| {
+            let p = product(r);
+            (p.vendor.to_lowercase(), p.name.to_lowercase())
+        }),
+        SortKey::Year => rows.sort_by_key(|r| product(r).first_release.unwrap_or(i64::MAX)),
+        SortKey::Verdict => rows.sort_by_key(|r| verdict(r)),
+    }
+}
