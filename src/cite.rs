@@ -148,9 +148,16 @@ fn hayagriva_entry(s: &Source) -> Value {
         "title".into(),
         json!({ "value": s.title, "verbatim": true }),
     );
-    let who = creators(s);
+    let who: Vec<Value> = creators(s)
+        .iter()
+        .map(|a| match a.split_once(',') {
+            Some(_) => json!(a),
+            // An organisation: one name, not to be split into given and family names.
+            None => json!({ "name": a }),
+        })
+        .collect();
     if !who.is_empty() {
-        e.insert("author".into(), json!(who));
+        e.insert("author".into(), Value::Array(who));
     }
     if let Some(d) = date(s) {
         e.insert("date".into(), json!(d));

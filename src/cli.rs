@@ -91,6 +91,7 @@ pub enum QueryCommand {
     /// List every source with the products, criteria and schools that cite it.
     Sources(FormatArgs),
     /// Print the sources behind a product's verdict (or every source) as references for an essay.
+    #[command(override_usage = "hvkb cite [OPTIONS] <PRODUCT|--all>")]
     Cite(CiteArgs),
 }
 

@@ -403,8 +403,14 @@ mod tests {
     #[test]
     fn out_of_range_and_mid_character_spans_do_not_panic() {
         let (files, id) = files("é\n");
-        for span in [0..0, 1..2, 5..9, 3..1] {
-            let d = Diagnostic::error(Loc { file: id, span }, "x");
+        for (start, end) in [(0, 0), (1, 2), (5, 9), (3, 1)] {
+            let d = Diagnostic::error(
+                Loc {
+                    file: id,
+                    span: start..end,
+                },
+                "x",
+            );
             assert!(d.render(&files).starts_with("error: x"));
         }
     }

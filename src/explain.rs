@@ -161,11 +161,11 @@ impl fmt::Display for OneLine<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.0;
         for link in &c.chain {
-            write!(f, "{}", link.role)?;
-            if let Some(cf) = link.subject.configuration {
+            write!(f, "{} over {}", link.role, link.backend.product.name)?;
+            if let Some(cf) = link.backend.configuration {
                 write!(f, " ({})", cf.id)?;
             }
-            write!(f, " over {}: ", link.backend.product.name)?;
+            f.write_str(": ")?;
         }
         match c.reason() {
             Reason::Agree { lean, readings } => {

@@ -1,318 +1,493 @@
-//! Every command on the built-in catalog, in both formats, with exit codes.
+//! What each command does, on the fixture knowledge base
+//! (`tests/fixtures/kb.toml`), read back through the JSON contract's types.
+//! These tests say nothing about the built-in catalog.
 
-use crate::util::hvkb;
+use hvkb::model::{Role, Verdict};
+use hvkb::render::json::{
+    DebateOutput, ExplainOutput, ListOutput, MatrixOutput, SchoolsOutput, ShowOutput, SourcesOutput,
+};
 
-fn verdict_of(id: &str) -> String {
-    let v = hvkb(["show", id, "--format", "json"]).json();
-    v["verdict"]
-        .as_str()
-        .expect("verdict is a string")
-        .to_string()
+use crate::util::fixture;
+
+fn list(args: &[&str]) -> ListOutput {
+    let mut all = vec!["list", "--format", "json"];
+    all.extend(args);
+    fixture(&all).parse()
+}
+
+fn ids(l: &ListOutput) -> Vec<&str> {
+    l.products.iter().map(|p| p.id.as_str()).collect()
+}
+
+fn explain(args: &[&str]) -> ExplainOutput {
+    let mut all = vec!["explain", "--format", "json"];
+    all.extend(args);
+    fixture(&all).parse()
 }
 
 #[test]
-fn the_seven_seed_products_get_the_verdicts_of_the_literature() {
-    for (id, want) in [
-        ("vmware-esxi", "type1"),
-        ("hyper-v", "type1"),
-        ("xen", "type1"),
-        ("parallels-desktop", "type2"),
-        ("vmware-workstation", "type2"),
-        ("virtualbox", "type2"),
-        ("kvm", "neither"),
-    ] {
-        assert_eq!(verdict_of(id), want, "verdict of {id}");
-    }
+fn each_lean_of_the_decisive_criteria_gives_its_verdict() {
+    let l = list(&[]);
+    assert_eq!(l.schema_version, 2);
+    assert_eq!(l.school, "both", "the first school is the default");
+    let verdicts: Vec<(&str, Verdict)> = l
+        .products
+        .iter()
+        .map(|p| (p.id.as_str(), p.verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("alpha", Verdict::Type1),
+            ("beta", Verdict::Type2),
+            ("delta", Verdict::Undetermined),
+            ("emu", Verdict::NotAHypervisor),
+            ("front", Verdict::Neither),
+            ("gamma", Verdict::Neither),
+            ("shell", Verdict::Neither),
+            ("wrap", Verdict::Type1),
+        ]
+    );
+    let gamma = &l.products[5];
+    assert_eq!(
+        gamma.reason,
+        "placement=os-kernel leans type1 but host_mode=general-purpose-os leans type2"
+    );
+    assert_eq!(gamma.license, "GPL-2.0-only AND BSD-2-Clause");
+}
+
+#[test]
+fn list_filters_and_sorts() {
+    assert_eq!(
+        ids(&list(&["--type", "neither"])),
+        ["front", "gamma", "shell"]
+    );
+    assert_eq!(ids(&list(&["--vendor", "GAMMA"])), ["gamma", "wrap"]);
+    assert_eq!(ids(&list(&["--license", "bsd-2-clause"])), ["gamma"]);
+    assert_eq!(ids(&list(&["--status", "discontinued"])), ["beta"]);
+    assert_eq!(ids(&list(&["--role", "emulator"])), ["emu"]);
+    let by_year = list(&["--sort", "year"]);
+    assert_eq!(ids(&by_year)[..3], ["emu", "alpha", "gamma"]);
+    let by_verdict = list(&["--sort", "verdict"]);
+    assert_eq!(ids(&by_verdict)[..2], ["alpha", "wrap"]);
+    let r = fixture(&["list", "--type", "typ1"]);
+    r.fails(2, &["typ1", "type1"]);
+}
+
+#[test]
+fn the_school_option_changes_every_verdict_and_an_unknown_one_exits_2() {
+    let l = list(&["--school", "where"]);
+    assert_eq!(l.school, "where");
+    assert!(
+        l.products
+            .iter()
+            .any(|p| p.id == "gamma" && p.verdict == Verdict::Type1)
+    );
+    let l = list(&["--school", "MODE"]);
+    assert!(
+        l.products
+            .iter()
+            .any(|p| p.id == "gamma" && p.verdict == Verdict::Type2)
+    );
+    fixture(&["list", "--school", "nowhere"]).fails(
+        2,
+        &[
+            "no school named `nowhere`",
+            "`both`, `where`, `mode` and `owner`",
+        ],
+    );
 }
 
 #[test]
 fn names_resolve_case_insensitively_over_ids_names_and_aliases() {
-    for (name, id) in [
-        ("vsphere", "vmware-esxi"),
-        ("ESXi", "vmware-esxi"),
-        ("hyper-v", "hyper-v"),
-        ("HyperV", "hyper-v"),
-        ("xen", "xen"),
-        ("KVM", "kvm"),
-        ("parallels", "parallels-desktop"),
-        ("workstation", "vmware-workstation"),
-        ("VirtualBox", "virtualbox"),
-        ("vbox", "virtualbox"),
-        ("Microsoft Hyper-V", "hyper-v"),
-    ] {
-        let v = hvkb(["show", name, "--format", "json"]).json();
-        assert_eq!(v["id"], id, "`{name}` resolves to {id}");
+    for name in ["alpha", "ALPHA", "Alpha Hypervisor", "alpha hv", "A1"] {
+        let v: ShowOutput = fixture(&["show", name, "--format", "json"]).parse();
+        assert_eq!(v.id, "alpha", "{name}");
     }
 }
 
 #[test]
-fn an_unknown_product_exits_1_and_offers_the_closest_names() {
-    let r = hvkb(["show", "kvn"]);
-    assert_eq!(r.code, 1);
+fn an_unknown_product_exits_1_with_the_closest_names() {
+    let r = fixture(&["show", "alpah"]);
+    r.fails(1, &["no product named `alpah`", "did you mean `alpha`?"]);
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("no product named `kvn`"), "{}", r.stderr);
-    assert!(r.stderr.contains("did you mean `kvm`"), "{}", r.stderr);
-
-    let r = hvkb(["explain", "virtualbocks"]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("`virtualbox`"), "{}", r.stderr);
+    fixture(&["explain", "zzzzzz"]).fails(1, &["run `hvkb list`"]);
 }
 
 #[test]
-fn list_json_is_an_array_with_the_contract_fields() {
-    let v = hvkb(["list", "--format", "json"]).json();
-    let items = v.as_array().expect("an array");
-    assert!(items.len() >= 7);
-    for item in items {
-        for field in ["id", "name", "vendor", "verdict"] {
-            assert!(item[field].is_string(), "{field} in {item}");
-        }
-        let verdict = item["verdict"].as_str().unwrap();
-        assert!(
-            [
-                "type1",
-                "type2",
-                "neither",
-                "not-a-hypervisor",
-                "undetermined"
-            ]
-            .contains(&verdict),
-            "{verdict}"
-        );
-    }
-    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
-    let mut sorted = ids.clone();
-    sorted.sort();
-    assert_eq!(ids, sorted, "list is sorted by id");
+fn configurations_are_named_with_an_at_sign_and_get_their_own_verdicts() {
+    let e = explain(&["gamma@confined"]);
+    assert_eq!(e.configuration.as_deref(), Some("confined"));
+    assert_eq!(e.verdict, Verdict::Type1);
+    let host = e.criteria.iter().find(|c| c.id == "host-mode").unwrap();
+    assert_eq!(host.value, "hypervisor-only");
+    assert_eq!(host.origin, hvkb::model::Origin::Configuration);
+    let show: ShowOutput = fixture(&["show", "gkm", "--format", "json"]).parse();
+    assert_eq!(show.configurations.len(), 1);
+    assert_eq!(show.configurations[0].id, "confined");
+    assert_eq!(show.configurations[0].architectures, ["arm64"]);
+    assert_eq!(show.configurations[0].verdict, Verdict::Type1);
+    fixture(&["show", "gamma@loose"])
+        .fails(2, &["`gamma` has no configuration `loose`", "`confined`"]);
+    fixture(&["show", "alpha@x"]).fails(2, &["only its default configuration"]);
 }
 
 #[test]
-fn list_type_keeps_only_that_verdict() {
-    let v = hvkb(["list", "--type", "type1", "--format", "json"]).json();
-    let items = v.as_array().unwrap();
-    assert!(!items.is_empty());
-    assert!(items.iter().all(|i| i["verdict"] == "type1"));
-    let ids: Vec<&str> = items.iter().map(|i| i["id"].as_str().unwrap()).collect();
-    for id in ["vmware-esxi", "hyper-v", "xen"] {
-        assert!(ids.contains(&id), "{id} in {ids:?}");
-    }
-    assert!(!ids.contains(&"kvm"));
-
-    let table = hvkb(["list", "--type", "neither"]);
-    let out = table.ok();
-    assert!(out.lines().next().unwrap().starts_with("ID"));
-    assert!(out.contains("kvm"));
-    assert!(!out.contains("vmware-esxi"));
-}
-
-#[test]
-fn list_type_rejects_an_unknown_verdict_with_exit_2() {
-    let r = hvkb(["list", "--type", "type3"]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("type1"), "{}", r.stderr);
-}
-
-#[test]
-fn show_json_has_the_contract_fields() {
-    let v = hvkb(["show", "kvm", "--format", "json"]).json();
-    assert_eq!(v["id"], "kvm");
-    assert_eq!(v["name"], "KVM");
-    assert_eq!(v["verdict"], "neither");
-    assert_eq!(v["license"], "GPL-2.0-only");
-    assert!(
-        v["aliases"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a == "kernel-based virtual machine")
-    );
-    let traits = v["traits"].as_object().unwrap();
-    assert_eq!(traits["placement"]["value"], "os-kernel");
-    assert!(
-        !traits["placement"]["sources"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        v["sources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| s["title"].is_string())
-    );
-}
-
-#[test]
-fn licences_are_the_true_ones() {
-    for (id, licence) in [
-        ("vmware-esxi", "proprietary"),
-        ("hyper-v", "proprietary"),
-        ("xen", "GPL-2.0-only"),
-        ("kvm", "GPL-2.0-only"),
-    ] {
-        let v = hvkb(["show", id, "--format", "json"]).json();
-        assert_eq!(v["license"], licence, "licence of {id}");
-    }
-}
-
-#[test]
-fn show_table_lists_facts_and_sources() {
-    let r = hvkb(["show", "xen"]);
-    let out = r.ok();
-    assert!(out.starts_with("Xen (xen)\n"));
-    assert!(out.contains("verdict"));
-    assert!(out.contains("type1 (school: consensus)"));
-    assert!(out.contains("\nFacts\n"));
-    assert!(out.contains("host_mode"));
-    assert!(out.contains("[xen-user-guide]"));
-}
-
-#[test]
-fn explain_json_has_criteria_and_changes() {
-    let v = hvkb(["explain", "kvm", "--format", "json"]).json();
-    assert_eq!(v["id"], "kvm");
-    assert_eq!(v["verdict"], "neither");
-    assert_eq!(v["school"], "consensus");
-    let criteria = v["criteria"].as_array().unwrap();
-    for c in criteria {
-        for field in ["id", "trait", "value", "lean"] {
-            assert!(c[field].is_string(), "{field} in {c}");
-        }
-        assert!(c["decisive"].is_boolean());
-        assert!(c["sources"].is_array());
-    }
-    let decisive: Vec<&str> = criteria
+fn a_delegating_product_takes_its_backends_verdict_through_the_chain() {
+    let e = explain(&["shell"]);
+    assert_eq!(e.verdict, Verdict::Neither);
+    assert_eq!(e.decided_by, "gamma");
+    let chain: Vec<(&str, Role, &str)> = e
+        .chain
         .iter()
-        .filter(|c| c["decisive"] == true)
-        .map(|c| c["id"].as_str().unwrap())
+        .map(|l| (l.id.as_str(), l.role, l.backend.as_str()))
         .collect();
-    assert_eq!(decisive, ["efficiency", "placement", "host-mode"]);
-    assert_eq!(v["disagreement"]["type1"][0], "placement");
-    assert_eq!(v["disagreement"]["type2"][0], "host-mode");
-    let changes = v["changes"].as_array().unwrap();
-    assert!(changes.iter().any(|c| c["trait"] == "host_mode"
-        && c["from"] == "general-purpose-os"
-        && c["to"] == "hypervisor-only"
-        && c["verdict"] == "type1"));
-    assert!(
-        changes
-            .iter()
-            .any(|c| c["trait"] == "placement" && c["to"] == "hosted" && c["verdict"] == "type2")
+    assert_eq!(
+        chain,
+        [
+            ("shell", Role::Frontend, "front"),
+            ("front", Role::Vmm, "gamma")
+        ]
+    );
+    assert_eq!(
+        e.reason,
+        "frontend over Front VMM: vmm over Gamma Kernel Monitor: placement=os-kernel leans type1 but host_mode=general-purpose-os leans type2"
+    );
+    let wrap = explain(&["wrap"]);
+    assert_eq!(
+        wrap.verdict,
+        Verdict::Type1,
+        "a backend may name a configuration"
     );
     assert!(
-        changes
-            .iter()
-            .all(|c| c["together_with"].as_array().unwrap().is_empty())
+        wrap.reason
+            .starts_with("api over Gamma Kernel Monitor (confined): "),
+        "{}",
+        wrap.reason
     );
 }
 
 #[test]
-fn explain_reads_as_an_argument_verdict_first() {
-    let out = hvkb(["explain", "kvm"]).ok().to_string();
-    let order = [
-        "KVM: neither (school: consensus)",
-        "Decisive criteria",
-        "Other criteria",
-        "Where the decisive criteria disagree",
-        "What would change the verdict",
-        "Sources",
-    ];
-    let mut at = 0;
-    for heading in order {
-        let pos = out[at..]
-            .find(heading)
-            .unwrap_or_else(|| panic!("{heading} after {at} in\n{out}"));
-        at += pos;
+fn explain_gives_every_reading_its_stance_and_the_conventions_it_follows() {
+    use hvkb::engine::Stance;
+    let e = explain(&["gamma"]);
+    assert_eq!(e.school, "both");
+    let stance: Vec<(&str, Stance)> = e
+        .criteria
+        .iter()
+        .map(|c| (c.id.as_str(), c.stance))
+        .collect();
+    assert_eq!(
+        stance,
+        [
+            ("efficiency", Stance::Decisive),
+            ("placement", Stance::Decisive),
+            ("host-mode", Stance::Decisive),
+            ("scheduler", Stance::Siding),
+        ]
+    );
+    let d = e.disagreement.as_ref().unwrap();
+    assert_eq!(
+        (d.type1.as_slice(), d.type2.as_slice()),
+        (
+            &["placement".to_string()][..],
+            &["host-mode".to_string()][..]
+        )
+    );
+    let placement = &e.criteria[1];
+    let convention = placement
+        .convention
+        .as_ref()
+        .expect("os-kernel is read by convention");
+    assert_eq!(convention.id, "kernel-integrated");
+    assert_eq!(convention.sources, ["forum-d"]);
+    assert_eq!(e.disputes.len(), 1, "only the classification dispute");
+    let cited: Vec<&str> = e.sources.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(cited, ["commit-e", "paper-a", "book-b", "forum-d"]);
+
+    let alpha = explain(&["alpha"]);
+    assert_eq!(alpha.criteria[3].stance, Stance::Supporting);
+    let alpha_owner = explain(&["beta", "--school", "where"]);
+    assert_eq!(
+        alpha_owner.criteria.last().unwrap().stance,
+        Stance::Supporting
+    );
+}
+
+#[test]
+fn explain_text_reads_as_an_argument_verdict_first() {
+    let t = fixture(&["explain", "gamma"]).ok().to_string();
+    assert!(
+        t.starts_with("Gamma Kernel Monitor: neither (school: both)\n"),
+        "{t}"
+    );
+    for section in [
+        "\nVerdict\n",
+        "\nDecisive criteria\n",
+        "\nOther criteria (evidence, not decisive under both)\n",
+        "\nWhere the decisive criteria disagree\n",
+        "\nWhat would change the verdict\n",
+        "\nWhat the sources call it\n",
+        "\nConfigurations\n",
+        "\nSources\n",
+    ] {
+        assert!(t.contains(section), "missing {section:?} in\n{t}");
     }
-    assert!(out.contains("type1 if host_mode were hypervisor-only"));
+    assert!(
+        t.contains("convention (kernel-integrated): A kernel that boots"),
+        "{t}"
+    );
+    assert!(t.contains("leans: type2 (on the side of host-mode)"), "{t}");
+    assert!(
+        t.contains("facts: Doe 2006; Doe & Roe 1999"),
+        "compact citations: {t}"
+    );
+    assert!(
+        t.contains("Example Forum 2017 (weak) [forum-d]: Example Forum. (2017, June 1)."),
+        "{t}"
+    );
 }
 
 #[test]
-fn explain_of_a_type1_product_shows_dissenting_evidence() {
-    let out = hvkb(["explain", "hyper-v"]).ok().to_string();
-    assert!(out.starts_with("Microsoft Hyper-V: type1 (school: consensus)"));
-    assert!(out.contains("supports the verdict"));
-    assert!(out.contains("type2 if"));
+fn what_would_change_lists_the_smallest_change_sets() {
+    let e = explain(&["gamma"]);
+    let sets: Vec<(Verdict, &str, &str)> = e
+        .changes
+        .iter()
+        .map(|c| (c.verdict, c.trait_id.as_str(), c.to.as_str()))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            (Verdict::Type1, "host_mode", "hypervisor-only"),
+            (Verdict::Type2, "placement", "hosted"),
+            (Verdict::NotAHypervisor, "execution", "emulated"),
+        ]
+    );
+    assert!(!e.changes_truncated);
+    let t = fixture(&["explain", "delta"]).ok().to_string();
+    assert!(
+        t.contains("\nMissing facts that keep it undetermined\n  placement (read by placement)\n"),
+        "{t}"
+    );
+    assert!(
+        t.contains("type1 if placement were bare-metal or os-kernel (now placement=unknown)"),
+        "{t}"
+    );
 }
 
 #[test]
-fn output_is_deterministic() {
-    let a = hvkb(["list", "--format", "json"]).ok().to_string();
-    let b = hvkb(["list", "--format", "json"]).ok().to_string();
-    assert_eq!(a, b);
+fn assume_answers_what_if_and_says_it_is_hypothetical() {
+    let e = explain(&["front", "--assume", "host_mode=hypervisor-only"]);
+    assert!(e.hypothetical);
+    assert_eq!(e.verdict, Verdict::Type1);
+    assert_eq!(
+        e.assumptions[0].product, "gamma",
+        "facts change where they decide"
+    );
+    assert_eq!(e.assumptions[0].was, "general-purpose-os");
+    let t = fixture(&["show", "front", "--assume", "host_mode=hypervisor-only"])
+        .ok()
+        .to_string();
+    assert!(
+        t.contains("HYPOTHETICAL: facts of Gamma Kernel Monitor changed"),
+        "{t}"
+    );
+    fixture(&["explain", "gamma", "--assume", "host-mode=x"]).fails(
+        2,
+        &["unknown trait `host-mode`", "did you mean `host_mode`?"],
+    );
+    fixture(&["explain", "gamma", "--assume", "host_mode=hypervisor"]).fails(
+        2,
+        &[
+            "not a value of trait `host_mode`",
+            "did you mean `hypervisor-only`?",
+        ],
+    );
+    fixture(&["explain", "gamma", "--assume", "host_mode"]).fails(2, &["TRAIT=VALUE"]);
+}
+
+#[test]
+fn classify_answers_for_a_hypothetical_product() {
+    let e: ExplainOutput = fixture(&[
+        "classify",
+        "--set",
+        "placement=hosted",
+        "--set",
+        "host_mode=general-purpose-os",
+        "--set",
+        "execution=direct",
+        "--name",
+        "My design",
+        "--format",
+        "json",
+    ])
+    .parse();
+    assert_eq!(e.name, "My design");
+    assert_eq!(e.verdict, Verdict::Type2);
+    assert!(!e.hypothetical, "the facts are the product's own");
+    let origins: Vec<_> = e.criteria.iter().map(|c| c.origin).collect();
+    assert!(
+        origins
+            .iter()
+            .all(|o| *o == hvkb::model::Origin::Assumed || *o == hvkb::model::Origin::Missing)
+    );
+    let t = fixture(&["classify", "--set", "placement=hosted"])
+        .ok()
+        .to_string();
+    assert!(
+        t.starts_with("Hypothetical hypervisor: undetermined"),
+        "{t}"
+    );
+    fixture(&["classify", "--set", "placement=floating"])
+        .fails(2, &["not a value of trait `placement`"]);
+    fixture(&["classify"]).fails(2, &["--set"]);
+}
+
+#[test]
+fn show_lists_the_record_and_cites_each_fact() {
+    let s: ShowOutput = fixture(&["show", "beta", "--format", "json"]).parse();
+    assert_eq!(s.status, hvkb::model::Status::Discontinued);
+    assert_eq!(
+        s.traits["vcpu_scheduler"].note.as_deref(),
+        Some("Inferred from the book's account of hosted designs.")
+    );
+    assert_eq!(s.sources.len(), 1);
+    assert_eq!(s.sources[0].isbn.as_deref(), Some("978-3-16-148410-0"));
+    let t = fixture(&["show", "gamma", "--sources"]).ok().to_string();
+    assert!(t.contains("\nSources of each fact\n  execution=direct\n    [commit-e] Doe, J. (2006, December 10)."), "{t}");
+    assert!(t.contains("\nSources disagree\n"), "{t}");
+}
+
+#[test]
+fn schools_and_debate_show_where_the_schools_part() {
+    let s: SchoolsOutput = fixture(&["schools", "--format", "json"]).parse();
+    let ids: Vec<&str> = s.schools.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["both", "where", "mode", "owner"]);
+    assert!(s.schools[0].default && !s.schools[1].default);
+    let d: DebateOutput = fixture(&["debate", "gamma", "--format", "json"]).parse();
+    assert!(d.debate.contested);
+    assert_eq!(d.debate.parting.verdicts["neither"], ["both"]);
+    assert_eq!(d.debate.parting.type1_facts, ["placement=os-kernel"]);
+    assert_eq!(
+        d.debate.parting.type2_facts,
+        ["host_mode=general-purpose-os", "vcpu_scheduler=host-os"]
+    );
+    let t = fixture(&["debate", "alpha"]).ok().to_string();
+    assert!(
+        t.contains("Alpha Hypervisor: every school says type1"),
+        "{t}"
+    );
+    assert!(
+        t.contains("nowhere: every school reaches the same verdict"),
+        "{t}"
+    );
+    let m: MatrixOutput = fixture(&["debate", "--format", "json"]).parse();
+    let contested: Vec<bool> = m.products.iter().map(|p| p.contested).collect();
+    assert_eq!(
+        contested,
+        [true, true, true, true, true, false, false, false],
+        "contested first"
+    );
+    let t = fixture(&["debate"]).ok().to_string();
+    assert!(
+        t.starts_with("8 products x 4 schools: 5 contested (the schools disagree), 3 settled\n"),
+        "{t}"
+    );
+}
+
+#[test]
+fn sources_lists_who_cites_each_source() {
+    let s: SourcesOutput = fixture(&["sources", "--format", "json"]).parse();
+    let forum = s.sources.iter().find(|e| e.source.id == "forum-d").unwrap();
+    assert_eq!(forum.source.kind, hvkb::model::SourceKind::Forum);
+    assert!(forum.source.weak);
+    assert_eq!(forum.cited_by.products, ["alpha", "gamma"]);
+    assert_eq!(
+        forum.cited_by.criteria,
+        ["placement"],
+        "through its convention"
+    );
+    assert_eq!(forum.cited_by.schools, ["both"]);
+}
+
+#[test]
+fn a_format_a_command_cannot_produce_is_refused_by_clap() {
+    let r = fixture(&["explain", "gamma", "--format", "markdown"]);
+    r.fails(
+        2,
+        &["invalid value 'markdown'", "[possible values: table, json]"],
+    );
+    let md = fixture(&["list", "--format", "markdown"]).ok().to_string();
+    assert!(
+        md.starts_with("Verdicts under the `both` school.\n\n| Product |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Gamma Kernel Monitor (`gamma`) | Gamma Community | 2006 |"),
+        "{md}"
+    );
 }
 
 #[test]
 fn a_closed_stdout_pipe_is_a_quiet_success() {
+    use std::io::Read;
     use std::process::{Command, Stdio};
-    let script = format!(
-        "set -o pipefail; '{}' list | head -1",
-        env!("CARGO_BIN_EXE_hvkb")
-    );
-    let out = Command::new("bash")
-        .args(["-c", &script])
-        .stdin(Stdio::null())
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        "status {:?}, stderr {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.stderr.is_empty(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ID"));
-
-    // Close the read end before hvkb writes anything.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hvkb"))
-        .args(["explain", "kvm"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0));
-    assert!(
-        out.stderr.is_empty(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let kb = crate::util::test_path("fixtures/kb.toml");
+    for args in [vec!["list"], vec!["debate"], vec!["explain", "gamma"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hvkb"))
+            .args(["--no-builtin", "--catalog"])
+            .arg(&kb)
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "{args:?}: {status:?} {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
 }
 
 #[test]
-fn help_and_version_exit_0() {
-    let r = hvkb(["--help"]);
-    assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("Usage: hvkb"));
-    let r = hvkb(["--version"]);
-    assert_eq!(r.code, 0);
-    assert!(r.stdout.starts_with("hvkb "));
+fn help_version_and_completions() {
+    let h = crate::util::hvkb(["--help"]);
+    assert_eq!(h.code, 0);
+    assert!(
+        h.stdout
+            .contains("Exit codes: 0 success, 1 product not found, 2 any other error.")
+    );
+    assert_eq!(crate::util::hvkb(["--version"]).code, 0);
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let r = crate::util::hvkb(["completions", shell]);
+        assert!(r.ok().contains("hvkb"), "{shell}");
+    }
+    crate::util::hvkb(["lsit"]).fails(2, &["unrecognized subcommand 'lsit'", "list"]);
 }
 
 #[test]
-fn a_bad_option_exits_2_with_a_short_usage() {
-    let r = hvkb(["list", "--format", "yaml"]);
-    assert_eq!(r.code, 2);
+fn warnings_are_shown_for_every_command_not_just_check() {
+    let dir = crate::util::scratch("warnings");
+    let extra = crate::util::write(
+        &dir,
+        "extra.toml",
+        "[[source]]\nid = \"unused\"\nkind = \"docs\"\ntitle = \"t\"\npublisher = \"p\"\nyear = 2020\nurl = \"https://example.net/unused\"\nretrieved = \"2026-01-01\"\n",
+    );
+    let r = fixture(&["--catalog", extra.to_str().unwrap(), "list"]);
+    assert_eq!(r.code, 0);
     assert!(
-        r.stderr.contains("possible values: table, json, markdown"),
+        r.stderr
+            .contains("warning: source `unused` is defined but never cited"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.lines().count() < 10, "{}", r.stderr);
-}
-
-#[test]
-fn completions_are_generated_for_each_shell() {
-    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let out = hvkb(["completions", shell]).ok().to_string();
-        assert!(out.contains("hvkb"), "{shell}");
-        assert!(out.contains("explain"), "{shell}");
-    }
-    assert_eq!(hvkb(["completions", "tcsh"]).code, 2);
+    assert!(r.stdout.starts_with("ID "));
 }

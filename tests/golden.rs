@@ -1,40 +1,25 @@
 //! What users see, compared byte for byte with golden files that the code
 //! produced and a person reviewed (`HVKB_BLESS=1 cargo test` rewrites them).
+//! They run on the fixture knowledge base, and cover what the README's
+//! examples do not: a delegating product's explanation, an undetermined
+//! product, `show`, `sources`, and the JSON of `explain` and `list`.
 
-use crate::util::{golden, hvkb};
-
-#[test]
-fn list_table() {
-    golden("list.txt", hvkb(["list"]).ok());
-}
+use crate::util::{fixture, golden};
 
 #[test]
-fn list_json() {
-    golden("list.json", hvkb(["list", "--format", "json"]).ok());
-}
-
-#[test]
-fn show_kvm_table() {
-    golden("show-kvm.txt", hvkb(["show", "kvm"]).ok());
-}
-
-#[test]
-fn show_kvm_json() {
-    golden(
-        "show-kvm.json",
-        hvkb(["show", "kvm", "--format", "json"]).ok(),
-    );
-}
-
-#[test]
-fn explain_kvm_table() {
-    golden("explain-kvm.txt", hvkb(["explain", "kvm"]).ok());
-}
-
-#[test]
-fn explain_kvm_json() {
-    golden(
-        "explain-kvm.json",
-        hvkb(["explain", "kvm", "--format", "json"]).ok(),
-    );
+fn goldens() {
+    for (name, args) in [
+        ("explain-front.txt", &["explain", "front"][..]),
+        ("explain-delta.txt", &["explain", "delta"]),
+        (
+            "explain-gamma.json",
+            &["explain", "gamma", "--format", "json"],
+        ),
+        ("show-gamma.txt", &["show", "gamma"]),
+        ("sources.txt", &["sources"]),
+        ("list.json", &["list", "--format", "json"]),
+        ("debate-gamma.txt", &["debate", "gamma"]),
+    ] {
+        golden(name, fixture(args).ok());
+    }
 }

@@ -1,22 +1,26 @@
-//! Property tests: no input makes loading panic, and classification is
-//! total and deterministic for every valid product under every school.
+//! Property tests: no input makes loading or validation panic, and every
+//! valid generated product classifies and renders under every school, with
+//! change sets that really give another verdict.
 
 use proptest::prelude::*;
 
 use hvkb::debate::Debate;
 use hvkb::diagnostic::Severity;
-use hvkb::engine::{changes, classify};
+use hvkb::engine::classify;
+use hvkb::explain::Explanation;
 use hvkb::load::load_texts;
-use hvkb::render::{json, text, text_debate};
+use hvkb::model::Subject;
+use hvkb::render::{json, text};
 
-/// Loads `text` as a catalog overlay without the built-in data (fast), and
+/// Loads `text` alone (no built-in data, so it is fast), validates it, and
 /// renders every diagnostic.
-fn load_alone(text: String) -> hvkb::load::Loaded {
+fn load_alone(text: String) {
     let loaded = load_texts(false, vec![("p.toml".into(), text)], None);
-    for d in &loaded.diagnostics {
+    let mut diags = loaded.diagnostics.clone();
+    diags.extend(hvkb::validate::validate(&loaded.knowledge));
+    for d in &diags {
         let _ = d.render(&loaded.files);
     }
-    loaded
 }
 
 /// Pieces of a catalog, valid and invalid, for generated files.
@@ -95,12 +99,12 @@ proptest! {
     #[test]
     fn loading_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let _ = load_alone(text);
+        load_alone(text);
     }
 
     #[test]
     fn loading_toml_like_text_never_panics(text in "[\\[\\]a-z_=\"{}, .0-9\\n#-]{0,400}") {
-        let _ = load_alone(text);
+        load_alone(text);
     }
 }
 
@@ -110,43 +114,58 @@ proptest! {
     #[test]
     fn well_formed_but_wrong_catalogs_never_panic_and_valid_ones_classify_totally(text in catalog()) {
         let loaded = load_texts(true, vec![("gen.toml".into(), text)], None);
-        for d in &loaded.diagnostics {
+        let mut diags = loaded.diagnostics.clone();
+        diags.extend(hvkb::validate::validate(&loaded.knowledge));
+        for d in &diags {
             let _ = d.render(&loaded.files);
         }
-        if loaded.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        if diags.iter().any(|d| d.severity == Severity::Error) {
             return Ok(());
         }
         let kb = &loaded.knowledge;
-        let generated = loaded.files.len() - 1;
+        let generated = hvkb::load::BUILTIN.len();
         for school in &kb.schools {
             for p in kb.products.iter().filter(|p| p.loc.file.0 == generated) {
-                let a = classify(kb, p, None, school, &[]);
-                let b = classify(kb, p, None, school, &[]);
-                prop_assert_eq!(a.verdict, b.verdict);
-                let ch = changes(kb, &a);
-                prop_assert!(ch.iter().all(|c| c.verdict != a.verdict));
-                prop_assert_eq!(text::explain(kb, &a, &ch, &[], &[]), text::explain(kb, &b, &changes(kb, &b), &[], &[]));
-                let _ = json::explain(kb, &a, &ch, &[], &[]);
-                let _ = text_debate::debate(&Debate::new(kb, p, None, &[]), &[]);
+                let e = Explanation::new(kb, Subject::of(p), school, &[]);
+                for c in &e.changes.sets {
+                    prop_assert!(c.verdict != e.classification.verdict);
+                    let assume: Vec<_> = c.steps.iter().map(|s| hvkb::engine::Assumption {
+                        trait_id: s.trait_id.clone(),
+                        value: s.to.clone(),
+                    }).collect();
+                    let changed = classify(kb, Subject::of(p), school, &assume);
+                    prop_assert_eq!(changed.verdict, c.verdict, "a change set gives the verdict it promises");
+                }
+                let _ = text::explain(kb, &e);
+                let _ = json::explain(&e);
+                let _ = text::debate(&Debate::new(kb, Subject::of(p), &[]), &[]);
             }
         }
     }
 }
 
 #[test]
-fn classification_is_total_and_deterministic_for_every_built_in_product_and_school() {
+fn every_built_in_subject_classifies_under_every_school_and_its_changes_hold() {
     let loaded = load_texts(true, Vec::new(), None);
     let kb = &loaded.knowledge;
     for school in &kb.schools {
-        for p in &kb.products {
-            let subjects = std::iter::once(None).chain(p.configurations.iter().map(Some));
-            for config in subjects {
-                let a = classify(kb, p, config, school, &[]);
-                let b = classify(kb, p, config, school, &[]);
-                assert_eq!(a.verdict, b.verdict, "{} under {}", p.id, school.id);
-                let ch = changes(kb, &a);
-                assert_eq!(ch, changes(kb, &b));
-                assert!(ch.iter().all(|c| c.verdict != a.verdict));
+        for s in kb.subjects() {
+            let e = Explanation::new(kb, s, school, &[]);
+            for c in &e.changes.sets {
+                let assume: Vec<_> = c
+                    .steps
+                    .iter()
+                    .map(|st| hvkb::engine::Assumption {
+                        trait_id: st.trait_id.clone(),
+                        value: st.to.clone(),
+                    })
+                    .collect();
+                assert_eq!(
+                    classify(kb, s, school, &assume).verdict,
+                    c.verdict,
+                    "{s} under {}: {c:?}",
+                    school.id
+                );
             }
         }
     }

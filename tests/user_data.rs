@@ -1,185 +1,170 @@
-//! User catalogs and criteria files: overlays, and bad files that must give a
-//! clear error with file:line:col and exit 2, never a panic.
+//! User catalogs and criteria files: overlays that add and replace
+//! entities, a criteria file that replaces the schools, and bad files that
+//! must give a clear error with file:line:col and exit 2.
 
-use crate::util::{hvkb, scratch, test_path, write};
+use hvkb::model::Verdict;
+use hvkb::render::json::{ExplainOutput, ListOutput, ShowOutput};
+
+use crate::util::{fixture, hvkb, scratch, test_path, write};
 
 #[test]
-fn a_user_catalog_adds_products_that_list_show_and_explain_like_built_in_ones() {
+fn a_user_catalog_adds_products_to_the_built_in_data() {
     let cat = test_path("fixtures/my-catalog.toml");
     let cat = cat.to_str().unwrap();
-    let list = hvkb(["--catalog", cat, "list", "--format", "json"]).json();
-    let ids: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect();
-    assert!(ids.contains(&"examplevisor") && ids.contains(&"kvm"));
-
-    let v = hvkb(["show", "exv", "--catalog", cat, "--format", "json"]).json();
-    assert_eq!(v["id"], "examplevisor");
-    assert_eq!(v["verdict"], "type1");
+    let alone: ListOutput = hvkb(["list", "--format", "json"]).parse();
+    let with: ListOutput = hvkb(["--catalog", cat, "list", "--format", "json"]).parse();
+    assert_eq!(with.products.len(), alone.products.len() + 1);
+    let v: ShowOutput = hvkb(["show", "exv", "--catalog", cat, "--format", "json"]).parse();
+    assert_eq!(v.id, "examplevisor");
+    assert_eq!(v.verdict, Verdict::Type1);
     let out = hvkb(["explain", "examplevisor", "--catalog", cat])
         .ok()
         .to_string();
-    assert!(out.starts_with("Examplevisor: type1"));
-    assert!(out.contains("[my-lab-notes] Lab notes on the example hypervisor, A. User, 2026"));
+    assert!(out.starts_with("Examplevisor: type1"), "{out}");
+    assert!(
+        out.contains("User 2026 [my-lab-notes]: User, A. (2026)."),
+        "{out}"
+    );
+}
+
+fn overlay(name: &str, text: &str) -> std::path::PathBuf {
+    write(&scratch(name), &format!("{name}.toml"), text)
 }
 
 #[test]
-fn a_user_product_with_a_built_in_id_replaces_it() {
-    let dir = scratch("replace");
-    let text = std::fs::read_to_string(test_path("fixtures/my-catalog.toml"))
-        .unwrap()
-        .replace("id = \"examplevisor\"", "id = \"kvm\"")
-        .replace("aliases = [\"exv\"]", "aliases = []");
-    let cat = write(&dir, "kvm.toml", &text);
-    let v = hvkb([
+fn a_product_with_an_existing_id_replaces_it_and_a_later_file_wins() {
+    let kb = std::fs::read_to_string(test_path("fixtures/kb.toml")).unwrap();
+    let beta_at = kb.find("[[product]]\nid = \"beta\"").unwrap();
+    let beta_end = kb[beta_at + 1..].find("[[product]]").unwrap() + beta_at + 1;
+    let beta = &kb[beta_at..beta_end];
+    let first = overlay(
+        "first",
+        &beta
+            .replace("id = \"beta\"", "id = \"alpha\"")
+            .replace("Beta Desktop", "Alpha Replaced"),
+    );
+    let second = overlay(
+        "second",
+        &beta
+            .replace("id = \"beta\"", "id = \"alpha\"")
+            .replace("Beta Desktop", "Alpha Again"),
+    );
+    let v: ShowOutput = fixture(&[
+        "--catalog",
+        first.to_str().unwrap(),
         "show",
-        "kvm",
-        "--catalog",
-        cat.to_str().unwrap(),
+        "alpha",
         "--format",
         "json",
     ])
-    .json();
-    assert_eq!(v["name"], "Examplevisor");
-    assert_eq!(v["verdict"], "type1");
-    let list = hvkb([
+    .parse();
+    assert_eq!(
+        (v.name.as_str(), v.verdict),
+        ("Alpha Replaced", Verdict::Type2)
+    );
+    let v: ShowOutput = fixture(&[
+        "--catalog",
+        first.to_str().unwrap(),
+        "--catalog",
+        second.to_str().unwrap(),
+        "show",
+        "alpha",
+        "--format",
+        "json",
+    ])
+    .parse();
+    assert_eq!(v.name, "Alpha Again");
+    let l: ListOutput = fixture(&[
+        "--catalog",
+        first.to_str().unwrap(),
         "list",
-        "--catalog",
-        cat.to_str().unwrap(),
         "--format",
         "json",
     ])
-    .json();
-    let kvms = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|i| i["id"] == "kvm")
-        .count();
-    assert_eq!(kvms, 1);
+    .parse();
+    assert_eq!(l.products.iter().filter(|p| p.id == "alpha").count(), 1);
+}
+
+#[test]
+fn a_criteria_file_replaces_the_criteria_and_schools_and_a_new_school_is_data_only() {
+    let crit = overlay(
+        "criteria",
+        r#"
+[[criterion]]
+id = "who-schedules"
+trait = "vcpu_scheduler"
+title = "Who schedules?"
+rationale = "A test school that looks only at the scheduler."
+sources = ["book-b"]
+type1 = ["hypervisor"]
+type2 = ["host-os"]
+
+[[school]]
+id = "sched"
+name = "Scheduler"
+summary = "Only the scheduler decides."
+decisive = ["who-schedules"]
+combine = "all-agree"
+sources = ["book-b"]
+"#,
+    );
+    let e: ExplainOutput = fixture(&[
+        "--criteria",
+        crit.to_str().unwrap(),
+        "explain",
+        "gamma",
+        "--format",
+        "json",
+    ])
+    .parse();
+    assert_eq!((e.school.as_str(), e.verdict), ("sched", Verdict::Type2));
+    assert_eq!(e.criteria.len(), 1, "the fixture's criteria are gone");
+    let e: ExplainOutput = fixture(&[
+        "--criteria",
+        crit.to_str().unwrap(),
+        "explain",
+        "alpha",
+        "--format",
+        "json",
+    ])
+    .parse();
+    assert_eq!(e.verdict, Verdict::Type1);
 }
 
 #[test]
 fn a_toml_syntax_error_names_the_file_line_and_column_and_exits_2() {
-    let dir = scratch("syntax");
-    let cat = write(&dir, "bad.toml", "[[product]]\nid = \"x\nname = 3\n");
-    let r = hvkb(["list", "--catalog", cat.to_str().unwrap()]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    let cat = overlay("syntax", "[[product]]\nid = \"x\nname = 3\n");
+    let r = fixture(&["--catalog", cat.to_str().unwrap(), "list"]);
+    r.fails(
+        2,
+        &["invalid TOML", "syntax.toml:2:", "the data has 1 problem"],
+    );
     assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("invalid TOML"), "{}", r.stderr);
-    assert!(r.stderr.contains("bad.toml:2:"), "{}", r.stderr);
-    assert!(!r.stderr.contains("panicked"));
 }
 
 #[test]
-fn a_schema_error_names_the_file_line_and_column_and_exits_2() {
-    let dir = scratch("schema");
+fn a_shape_error_names_the_file_line_and_column_and_exits_2() {
     let text = std::fs::read_to_string(test_path("fixtures/my-catalog.toml"))
         .unwrap()
         .replace("vendor = \"Example Corp\"", "vendr = \"Example Corp\"")
         .replace("value = \"microkernel\"", "value = \"nano-kernel\"");
-    let cat = write(&dir, "bad.toml", &text);
+    let cat = overlay("shape", &text);
     let r = hvkb(["list", "--catalog", cat.to_str().unwrap()]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("unknown key `vendr`"), "{}", r.stderr);
-    assert!(r.stderr.contains("did you mean `vendor`?"), "{}", r.stderr);
-    assert!(r.stderr.contains("bad.toml:13:1"), "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("`nano-kernel` is not a value of trait `host_mode`"),
-        "{}",
-        r.stderr
+    r.fails(
+        2,
+        &[
+            "unknown key `vendr`",
+            "did you mean `vendor`?",
+            "shape.toml:17:1",
+            "`nano-kernel` is not a value of trait `host_mode`",
+            "shape.toml:30:",
+            "the data has 3 problems",
+        ],
     );
-    assert!(r.stderr.contains("bad.toml:26:"), "{}", r.stderr);
-    assert!(r.stderr.contains("the data has 3 problems"), "{}", r.stderr);
 }
 
 #[test]
 fn a_missing_catalog_file_exits_2() {
-    let r = hvkb(["list", "--catalog", "/nonexistent/hvkb.toml"]);
-    assert_eq!(r.code, 2);
-    assert!(
-        r.stderr
-            .contains("cannot read `/nonexistent/hvkb.toml`: no such file"),
-        "{}",
-        r.stderr
-    );
-}
-
-#[test]
-fn a_criteria_file_replaces_the_built_in_criteria_and_schools() {
-    let dir = scratch("criteria");
-    let crit = write(
-        &dir,
-        "criteria.toml",
-        r#"
-[[criterion]]
-id = "drivers-only"
-trait = "device_drivers"
-title = "Where are the drivers?"
-rationale = "A test school that looks only at drivers."
-sources = ["tanenbaum-bos"]
-type1 = ["hypervisor", "service-vm", "passthrough"]
-type2 = ["host-os"]
-
-[[school]]
-id = "drivers"
-name = "Drivers"
-summary = "Only drivers decide."
-decisive = ["drivers-only"]
-combine = "all-agree"
-sources = ["tanenbaum-bos"]
-"#,
-    );
-    let v = hvkb([
-        "show",
-        "kvm",
-        "--criteria",
-        crit.to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .json();
-    assert_eq!(v["verdict"], "type2");
-    assert_eq!(v["school"], "drivers");
-    let v = hvkb([
-        "show",
-        "xen",
-        "--criteria",
-        crit.to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .json();
-    assert_eq!(v["verdict"], "type1");
-}
-
-#[test]
-fn an_unknown_decisive_fact_gives_undetermined_never_a_guess() {
-    let dir = scratch("unknown");
-    let text = std::fs::read_to_string(test_path("fixtures/my-catalog.toml"))
-        .unwrap()
-        .replace(
-            "host_mode = { value = \"microkernel\", sources = [\"my-lab-notes\"] }",
-            "host_mode = { value = \"unknown\", note = \"not documented\" }",
-        );
-    let cat = write(&dir, "u.toml", &text);
-    let v = hvkb([
-        "explain",
-        "exv",
-        "--catalog",
-        cat.to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .json();
-    assert_eq!(v["verdict"], "undetermined");
-    assert_eq!(v["unknown"][0], "host_mode");
-    let out = hvkb(["explain", "exv", "--catalog", cat.to_str().unwrap()])
-        .ok()
-        .to_string();
-    assert!(out.contains("does not guess"), "{out}");
+    hvkb(["list", "--catalog", "/nonexistent/hvkb.toml"])
+        .fails(2, &["cannot read `/nonexistent/hvkb.toml`: no such file"]);
 }

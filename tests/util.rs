@@ -1,10 +1,13 @@
 //! A small harness around the `hvkb` binary, in the spirit of ripgrep's
-//! `TestCommand`: a clean environment, captured output, readable failures.
+//! `TestCommand`: a clean environment, captured output, readable failures,
+//! and the JSON contract read back into hvkb's own types.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use serde::de::DeserializeOwned;
 
 /// The result of one run.
 pub struct Run {
@@ -20,6 +23,19 @@ where
     S: AsRef<std::ffi::OsStr>,
 {
     hvkb_in(&root(), args)
+}
+
+/// Runs `hvkb` on the fixture knowledge base only (no built-in data), so a
+/// behaviour test does not depend on the catalog's content.
+pub fn fixture(args: &[&str]) -> Run {
+    let kb = test_path("fixtures/kb.toml");
+    let mut all: Vec<String> = vec![
+        "--no-builtin".into(),
+        "--catalog".into(),
+        kb.to_string_lossy().into_owned(),
+    ];
+    all.extend(args.iter().map(|a| a.to_string()));
+    hvkb(all)
 }
 
 /// Runs `hvkb` in directory `dir` (so relative paths in messages are stable).
@@ -59,9 +75,28 @@ impl Run {
         &self.stdout
     }
 
-    /// Parses stdout as JSON after asserting success.
+    /// Parses stdout, after asserting success, as one of the contract types.
+    pub fn parse<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_str(self.ok())
+            .unwrap_or_else(|e| panic!("stdout is not the expected JSON: {e}\n{}", self.stdout))
+    }
+
+    /// Parses stdout as untyped JSON after asserting success.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(self.ok()).expect("stdout is JSON")
+        self.parse()
+    }
+
+    /// Asserts an exit code and that stderr contains each needle.
+    pub fn fails(&self, code: i32, needles: &[&str]) {
+        assert_eq!(self.code, code, "exit code; stderr:\n{}", self.stderr);
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        for n in needles {
+            assert!(
+                self.stderr.contains(n),
+                "stderr lacks {n:?}:\n{}",
+                self.stderr
+            );
+        }
     }
 }
 

@@ -1,14 +1,17 @@
 //! Fuzz target: any text as a user catalog (over the built-in data or on its
 //! own) and as a criteria file, then (when it validates) classify, explain
-//! and render the products under every school. Loading must never panic,
-//! whatever the input; everything after a clean load must be total.
+//! and render the products under every school. Loading and validation must
+//! never panic, whatever the input; everything after a clean load must be
+//! total.
 
 #![no_main]
 
 use hvkb::debate::Debate;
-use hvkb::engine::{changes, classify};
+use hvkb::engine::classify;
+use hvkb::explain::Explanation;
 use hvkb::load::load_texts;
-use hvkb::render::{json, text, text_debate};
+use hvkb::model::Subject;
+use hvkb::render::{json, text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -29,11 +32,14 @@ fuzz_target!(|data: &[u8]| {
         } else {
             load_texts(builtin, vec![("fuzz.toml".into(), input.into())], None)
         };
-        for d in &loaded.diagnostics {
+        let mut diags = loaded.diagnostics.clone();
+        if loaded.parsed() {
+            diags.extend(hvkb::validate::validate(&loaded.knowledge));
+        }
+        for d in &diags {
             let _ = d.render(&loaded.files);
         }
-        if loaded
-            .diagnostics
+        if diags
             .iter()
             .any(|d| d.severity == hvkb::diagnostic::Severity::Error)
         {
@@ -41,30 +47,30 @@ fuzz_target!(|data: &[u8]| {
         }
         let kb = &loaded.knowledge;
         // Every product is classified under every school; the full
-        // explanation is rendered for the products the input defines (and
-        // for every product when the input replaced the criteria), which
-        // keeps each run fast enough to explore.
-        let fuzzed = loaded.files.len() - 1;
+        // explanation is rendered for the subjects the input defines (and
+        // for every one when the input replaced the criteria), which keeps
+        // each run fast enough to explore.
+        let fuzzed = if builtin { hvkb::load::BUILTIN.len() } else { 0 };
         for school in &kb.schools {
             let rows: Vec<_> = kb
                 .products
                 .iter()
-                .map(|p| classify(kb, p, None, school, &[]))
+                .map(|p| classify(kb, Subject::of(p), school, &[]))
                 .collect();
             let _ = text::list(&rows);
-            let _ = json::list(&rows);
-            for c in rows.iter().filter(|c| as_criteria || c.product.loc.file.0 == fuzzed) {
-                let ch = changes(kb, c);
-                let _ = text::explain(kb, c, &ch, &[], &[]);
-                let _ = json::explain(kb, c, &ch, &[], &[]);
-                for cf in &c.product.configurations {
-                    let _ = classify(kb, c.product, Some(cf), school, &[]);
-                }
+            let _ = json::list(&school.id, &rows);
+            for s in kb
+                .subjects()
+                .filter(|s| as_criteria || s.product.loc.file.0 == fuzzed)
+            {
+                let e = Explanation::new(kb, s, school, &[]);
+                let _ = text::explain(kb, &e);
+                let _ = json::explain(&e);
             }
         }
         for p in kb.products.iter().filter(|p| p.loc.file.0 == fuzzed) {
-            let d = Debate::new(kb, p, None, &[]);
-            let _ = text_debate::debate(&d, &[]);
+            let d = Debate::new(kb, Subject::of(p), &[]);
+            let _ = text::debate(&d, &[]);
             let _ = json::debate(&d, &[]);
         }
     }

@@ -107,7 +107,7 @@ fn spelled<T>(
     cx: &mut Reporter<'_>,
     t: &Table<'_, '_>,
     key: &str,
-    what: &str,
+    (what, whats): (&str, &str),
     parse: fn(&str) -> Option<T>,
     spellings: &[&str],
 ) -> Option<T> {
@@ -117,7 +117,7 @@ fn spelled<T>(
         cx.error(
             loc.span,
             format!("unknown {what} `{word}` in {}", t.label),
-            Some(did_you_mean(&word, spellings, &format!("{what}s"))),
+            Some(did_you_mean(&word, spellings, whats)),
         );
     }
     parsed
@@ -164,7 +164,7 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
         cx,
         &t,
         "kind",
-        "source kind",
+        ("source kind", "source kinds"),
         SourceKind::parse,
         &SourceKind::spellings(),
     );
@@ -202,7 +202,7 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
             Some("write a full address starting with `https://`".to_string()),
         );
     }
-    if authors.is_empty() && !t.has("authors") && !t.has("publisher") {
+    if authors.is_empty() && !t.has("authors") && !t.has("publisher") && !t.has("institution") {
         cx.error(
             t.span.clone(),
             format!("{} names neither an author nor a publisher", t.label),
@@ -415,7 +415,7 @@ fn school(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<School> {
         cx,
         &t,
         "combine",
-        "combination rule",
+        ("combination rule", "combination rules"),
         Combine::parse,
         &Combine::spellings(),
     );
@@ -432,7 +432,14 @@ fn school(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<School> {
 }
 
 fn role(cx: &mut Reporter<'_>, t: &Table<'_, '_>) -> Option<Role> {
-    spelled(cx, t, "role", "role", Role::parse, &Role::spellings())
+    spelled(
+        cx,
+        t,
+        "role",
+        ("role", "roles"),
+        Role::parse,
+        &Role::spellings(),
+    )
 }
 
 /// Reads a `traits` table: one `trait = { value = "...", sources = [...], note = "..." }` per trait.
@@ -570,7 +577,7 @@ fn product(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Product> {
         cx,
         &t,
         "status",
-        "status",
+        ("status", "statuses"),
         Status::parse,
         &Status::spellings(),
     );

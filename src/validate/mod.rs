@@ -247,7 +247,11 @@ impl<'k> Validator<'k> {
         for p in &self.kb.products {
             owners.insert(p.id.to_lowercase(), &p.id);
         }
-        for p in &self.kb.products {
+        // In the order the products are written, so a user's file, read
+        // after the built-in data, is the one told its alias is taken.
+        let mut in_order: Vec<&crate::model::Product> = self.kb.products.iter().collect();
+        in_order.sort_by_key(|p| (p.loc.file, p.loc.span.start));
+        for p in in_order {
             let mut own = HashSet::new();
             own.insert(p.id.to_lowercase());
             for alias in &p.aliases {
