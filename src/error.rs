@@ -7,7 +7,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::prose::{List, count};
+use crate::prose::{List, count, plural};
 
 /// Exit code: a named product is not in the catalog.
 pub const EXIT_NOT_FOUND: u8 = 1;
@@ -81,7 +81,7 @@ pub enum Error {
         problem: FileProblem,
     },
     /// The data has errors (already reported), so nothing was classified.
-    #[error("the data has {}; nothing was classified. Fix {} and run again.", count(*errors, "problem", "problems"), if *errors == 1 { "it" } else { "them" })]
+    #[error("the data has {}; nothing was classified. Fix {} and run again.", count(*errors, "problem", "problems"), plural(*errors, "it", "them"))]
     InvalidData {
         /// How many errors.
         errors: usize,

@@ -150,7 +150,7 @@ impl fmt::Display for Reading<'_> {
 }
 
 /// A classification's reason in one line, as `list` shows it:
-/// "placement=bare-metal and host_mode=hypervisor-only both lean type1".
+/// "trait=a and other=b both lean type1".
 pub struct OneLine<'a, 'k>(pub &'a Classification<'k>);
 
 fn labels(readings: &[&Reading<'_>]) -> Vec<String> {

@@ -22,51 +22,9 @@ use crate::diagnostic::{Diagnostic, FileId, Files, Loc, Stage};
 use crate::error::{Error, FileProblem};
 use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef, Untrusted};
 
-/// The built-in data files, compiled into the binary so hvkb runs from any directory.
-pub const BUILTIN: [(&str, &str); 12] = [
-    ("data/sources.toml", include_str!("../../data/sources.toml")),
-    ("data/traits.toml", include_str!("../../data/traits.toml")),
-    (
-        "data/criteria.toml",
-        include_str!("../../data/criteria.toml"),
-    ),
-    (
-        "data/untrusted.toml",
-        include_str!("../../data/untrusted.toml"),
-    ),
-    (
-        "data/catalog/apple.toml",
-        include_str!("../../data/catalog/apple.toml"),
-    ),
-    (
-        "data/catalog/bsd.toml",
-        include_str!("../../data/catalog/bsd.toml"),
-    ),
-    (
-        "data/catalog/embedded.toml",
-        include_str!("../../data/catalog/embedded.toml"),
-    ),
-    (
-        "data/catalog/ibm.toml",
-        include_str!("../../data/catalog/ibm.toml"),
-    ),
-    (
-        "data/catalog/linux.toml",
-        include_str!("../../data/catalog/linux.toml"),
-    ),
-    (
-        "data/catalog/microsoft.toml",
-        include_str!("../../data/catalog/microsoft.toml"),
-    ),
-    (
-        "data/catalog/vmware.toml",
-        include_str!("../../data/catalog/vmware.toml"),
-    ),
-    (
-        "data/catalog/xen.toml",
-        include_str!("../../data/catalog/xen.toml"),
-    ),
-];
+/// The built-in data files, compiled into the binary so hvkb runs from any
+/// directory: `(name, text)` in load order (listed by `build.rs`).
+pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 
 /// The largest data file hvkb reads.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -233,7 +191,7 @@ pub fn load_texts(
     let mut merger = Merger::default();
     if builtin {
         for (name, text) in BUILTIN {
-            let id = files.add(format!("<built-in>/{name}"), text);
+            let id = files.add(format!("<built-in>/{name}"), *text);
             let layer = parse_layer(&files, id, &mut diags);
             merger.add(layer, 0, &mut diags);
         }

@@ -245,7 +245,7 @@ fn ordered_facts<'p>(kb: &Knowledge, p: &'p Product) -> Vec<(&'p str, &'p crate:
     facts
 }
 
-/// "vmm over qemu", or the bare role.
+/// "vmm over BACKEND", or the bare role.
 fn role(p: &Product) -> String {
     match &p.backend {
         Some(b) => format!("{} over {}", p.role, b.id),
@@ -563,8 +563,7 @@ fn verdict_sentence(c: &Classification<'_>) -> String {
 
 /// Groups change sets that reach the same verdict through the same traits
 /// into as few lines as possible, each line standing for every combination
-/// of its values: "type2 if placement were late-launch or hosted and
-/// host_mode were general-purpose-os (now placement=bare-metal, ...)".
+/// of its values: "type2 if a were x or y and b were z (now a=w, b=v)".
 pub fn change_lines(changes: &Changes) -> Vec<String> {
     let mut groups: Vec<(Verdict, Vec<&str>, Vec<&crate::engine::Change>)> = Vec::new();
     for c in &changes.sets {
