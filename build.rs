@@ -16,7 +16,8 @@ fn main() {
         .expect("data/catalog exists")
         .filter_map(|e| {
             let name = e.ok()?.file_name().into_string().ok()?;
-            name.ends_with(".toml").then(|| format!("data/catalog/{name}"))
+            name.ends_with(".toml")
+                .then(|| format!("data/catalog/{name}"))
         })
         .collect();
     families.sort();
@@ -25,7 +26,11 @@ fn main() {
     let mut code = String::from("&[\n");
     for f in &files {
         let full = Path::new(&root).join(f);
-        let _ = writeln!(code, "    ({f:?}, include_str!({:?})),", full.display().to_string());
+        let _ = writeln!(
+            code,
+            "    ({f:?}, include_str!({:?})),",
+            full.display().to_string()
+        );
     }
     code.push_str("]\n");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin.rs");

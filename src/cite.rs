@@ -54,12 +54,8 @@ pub fn short(s: &Source) -> String {
     };
     match (&s.section, &s.pages) {
         (Some(section), _) => {
-            let first = section.split_whitespace().next().unwrap_or(section);
-            if first.starts_with(|c: char| c.is_ascii_digit()) {
-                out.push_str(&format!(", §{}", first.trim_end_matches([',', ':', '.'])));
-            } else {
-                out.push_str(&format!(", {section}"));
-            }
+            out.push_str(", ");
+            out.push_str(&short_section(section));
         }
         (None, Some(pages)) if matches!(s.kind, SourceKind::Book) => {
             out.push_str(&format!(", pp. {pages}"));
@@ -70,6 +66,40 @@ pub fn short(s: &Source) -> String {
         out.push_str(" (weak)");
     }
     out
+}
+
+/// A section as a compact locator: "7.3 Two kinds" → "§7.3", "Chapter 2,
+/// KVM internals" → "ch. 2", "Section 4" → "§4", else the text up to its
+/// first comma or colon.
+fn short_section(section: &str) -> String {
+    let mut words = section.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let number = |w: Option<&str>| {
+        w.map(|w| w.trim_end_matches([',', ':', '.']).to_string())
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    if first.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("§{}", first.trim_end_matches([',', ':', '.']));
+    }
+    match first.to_lowercase().as_str() {
+        "chapter" | "ch." => {
+            if let Some(n) = number(words.next()) {
+                return format!("ch. {n}");
+            }
+        }
+        "section" | "sec." | "§" => {
+            if let Some(n) = number(words.next()) {
+                return format!("§{n}");
+            }
+        }
+        _ => {}
+    }
+    section
+        .split([',', ':'])
+        .next()
+        .unwrap_or(section)
+        .trim()
+        .to_string()
 }
 
 /// A person for CSL and hayagriva: family and given names, or a literal organisation.

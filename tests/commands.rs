@@ -355,7 +355,10 @@ fn show_lists_the_record_and_cites_each_fact() {
     assert_eq!(s.sources.len(), 1);
     assert_eq!(s.sources[0].isbn.as_deref(), Some("978-3-16-148410-0"));
     let t = fixture(&["show", "gamma", "--sources"]).ok().to_string();
-    assert!(t.contains("\nSources of each fact\n  execution=direct\n    [commit-e] Doe, J. (2006, December 10)."), "{t}");
+    assert!(
+        t.contains("\nSources of each fact\n  execution=direct\n    Doe 2006 [commit-e]: monitor: add the user-space interface\n"),
+        "{t}"
+    );
     assert!(t.contains("\nSources disagree\n"), "{t}");
 }
 

@@ -203,12 +203,12 @@ pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
                 .filter_map(|r| kb.sources.get(&r.id))
                 .collect();
             if sources.is_empty() {
-                out.push_str("      (no source: the value is unknown)\n");
+                out.push_str("    (no source: the value is unknown)\n");
             }
-            for (s, text) in sources.iter().zip(cite::references(&sources)) {
+            for s in sources {
                 out.push_str(&wrap_hanging(
-                    &text,
-                    &format!("    [{}] ", s.id),
+                    &format!("{} [{}]: {}", cite::short(s), s.id, s.title),
+                    "    ",
                     "        ",
                 ));
             }
