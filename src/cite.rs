@@ -12,7 +12,6 @@ use hayagriva::citationberg::Style as CslStyle;
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, Library,
 };
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::{Source, SourceKind, spelled};
@@ -267,13 +266,16 @@ fn hayagriva_entry(s: &Source) -> Value {
 
 /// Full references to the sources in a style, in the same order as given.
 pub fn references_in(sources: &[&Source], style: Style) -> Vec<String> {
-    let library: serde_json::Map<String, Value> = sources
-        .iter()
-        .map(|s| (s.id.clone(), hayagriva_entry(s)))
-        .collect();
-    let Ok(library) = serde_json::from_value::<Library>(Value::Object(library)) else {
-        return sources.iter().map(|s| s.citation()).collect();
-    };
+    // Entry by entry, so one the processor cannot read falls back alone.
+    let mut library = Library::new();
+    for s in sources {
+        let one = serde_json::json!({ s.id.clone(): hayagriva_entry(s) });
+        if let Ok(l) = serde_json::from_value::<Library>(one) {
+            for e in l.iter() {
+                library.push(e);
+            }
+        }
+    }
     let name = match style {
         Style::Apa => "apa",
         Style::Ieee => "ieee",
@@ -281,7 +283,7 @@ pub fn references_in(sources: &[&Source], style: Style) -> Vec<String> {
     };
     let Some(CslStyle::Independent(csl)) = ArchivedStyle::by_name(name).map(ArchivedStyle::get)
     else {
-        return sources.iter().map(|s| s.citation()).collect();
+        return sources.iter().map(|s| plain(s)).collect();
     };
     let locales = locales();
     let mut driver = BibliographyDriver::new();
@@ -306,13 +308,26 @@ pub fn references_in(sources: &[&Source], style: Style) -> Vec<String> {
     sources
         .iter()
         .map(|s| {
-            let mut text = by_id.remove(&s.id).unwrap_or_else(|| s.citation());
+            let mut text = by_id.remove(&s.id).unwrap_or_else(|| plain(s));
             if s.weak {
                 text.push_str(" [weak source]");
             }
             text
         })
         .collect()
+}
+
+/// A plain reference for a source the CSL processor could not read:
+/// authors (or publisher), year, title and address.
+fn plain(s: &Source) -> String {
+    let who = creators(s).join("; ");
+    let year = s.year.map_or_else(|| "n.d.".to_string(), |y| y.to_string());
+    let url = s
+        .url
+        .as_deref()
+        .map(|u| format!(" {u}"))
+        .unwrap_or_default();
+    format!("{who} ({year}). {}.{url}", s.title)
 }
 
 /// Smooths punctuation left where a style expects a date part or a field
@@ -475,63 +490,20 @@ pub fn bibtex(sources: &[&Source]) -> String {
     out
 }
 
-/// A CSL-JSON date.
-#[derive(Serialize)]
-struct CslDate {
-    #[serde(rename = "date-parts")]
-    parts: Vec<Vec<i64>>,
-}
-
-fn csl_date(d: &str) -> Option<CslDate> {
+/// A CSL-JSON date (`{"date-parts": [[y, m, d]]}`).
+fn csl_date(d: &str) -> Value {
     let parts: Vec<i64> = d.split('-').map_while(|p| p.parse().ok()).collect();
-    (!parts.is_empty()).then(|| CslDate { parts: vec![parts] })
+    if parts.is_empty() {
+        Value::Null
+    } else {
+        json!({ "date-parts": [parts] })
+    }
 }
 
-/// One CSL-JSON item (the fields hvkb has; the schema is the Citation
-/// Style Language's).
-#[derive(Serialize)]
-struct CslItem<'s> {
-    id: &'s str,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    title: &'s str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    author: Vec<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issued: Option<CslDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    accessed: Option<CslDate>,
-    #[serde(rename = "container-title", skip_serializing_if = "Option::is_none")]
-    container_title: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    volume: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issue: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    page: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    edition: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    publisher: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    number: Option<&'s str>,
-    #[serde(rename = "DOI", skip_serializing_if = "Option::is_none")]
-    doi: Option<&'s str>,
-    #[serde(rename = "ISBN", skip_serializing_if = "Option::is_none")]
-    isbn: Option<&'s str>,
-    #[serde(rename = "URL", skip_serializing_if = "Option::is_none")]
-    url: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    genre: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<&'s str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
-}
-
-/// The sources as a CSL-JSON array, each item's id the source id.
+/// The sources as a CSL-JSON array (the Citation Style Language's own
+/// schema; fields a source lacks are left out), each item's id the source id.
 pub fn csl_json(sources: &[&Source]) -> String {
-    let items: Vec<CslItem<'_>> = sources
+    let items: Vec<Value> = sources
         .iter()
         .map(|s| {
             let kind = match s.kind {
@@ -557,27 +529,32 @@ pub fn csl_json(sources: &[&Source]) -> String {
                 SourceKind::Article | SourceKind::Blog | SourceKind::Wiki => s.publisher.as_deref(),
                 _ => None,
             };
-            CslItem {
-                id: &s.id,
-                kind,
-                title: &s.title,
-                author: creators(s).iter().map(|a| person(a)).collect(),
-                issued: date(s).as_deref().and_then(csl_date),
-                accessed: s.retrieved.as_deref().and_then(csl_date),
-                container_title: container,
-                volume: s.volume.as_deref(),
-                issue: s.issue.as_deref(),
-                page: s.pages.as_deref(),
-                edition: s.edition.as_deref(),
-                publisher: s.institution.as_deref().or(s.publisher.as_deref()),
-                number: s.number.as_deref(),
-                doi: s.doi.as_deref(),
-                isbn: s.isbn.as_deref(),
-                url: s.url.as_deref(),
-                genre: (s.kind == SourceKind::Thesis).then_some("Doctoral dissertation"),
-                version: s.commit.as_deref(),
-                note: s.weak.then(|| "weak source".to_string()),
+            let authors: Vec<Value> = creators(s).iter().map(|a| person(a)).collect();
+            let mut item = json!({
+                "id": s.id,
+                "type": kind,
+                "title": s.title,
+                "author": authors,
+                "issued": date(s).as_deref().map_or(Value::Null, csl_date),
+                "accessed": s.retrieved.as_deref().map_or(Value::Null, csl_date),
+                "container-title": container,
+                "volume": s.volume,
+                "issue": s.issue,
+                "page": s.pages,
+                "edition": s.edition,
+                "publisher": s.institution.as_ref().or(s.publisher.as_ref()),
+                "number": s.number,
+                "DOI": s.doi,
+                "ISBN": s.isbn,
+                "URL": s.url,
+                "genre": (s.kind == SourceKind::Thesis).then_some("Doctoral dissertation"),
+                "version": s.commit,
+                "note": s.weak.then_some("weak source"),
+            });
+            if let Value::Object(m) = &mut item {
+                m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
             }
+            item
         })
         .collect();
     let mut out = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string());

@@ -605,52 +605,17 @@ mod knowledge_tests {
     /// A knowledge base of one trait, one criterion covering every lean,
     /// one school, one product per value, and a VMM over one of them.
     fn kb() -> Knowledge {
-        let mut text = String::from(
-            r#"
-[[source]]
-id = "s"
-kind = "report"
-title = "t"
-publisher = "p"
-number = "1"
-year = 2020
-
-[[trait]]
-id = "kind"
-question = "q"
-values = [
-  { id = "one", meaning = "m" },
-  { id = "two", meaning = "m" },
-  { id = "emu", meaning = "m" },
-  { id = "none", meaning = "m" },
-]
-
-[[criterion]]
-id = "c"
-trait = "kind"
-title = "t"
-rationale = "r"
-sources = ["s"]
-type1 = ["one"]
-type2 = ["two"]
-not-a-hypervisor = ["emu"]
-none = ["none"]
-
-[[school]]
-id = "only"
-name = "Only"
-summary = "s"
-decisive = ["c"]
-combine = "all-agree"
-sources = ["s"]
-"#,
-        );
+        use crate::testkb::{HEAD, product};
+        let mut text = HEAD.to_string();
         for v in ["one", "two", "emu", "none", "unknown"] {
-            text.push_str(&format!(
-                "\n[[product]]\nid = \"p-{v}\"\nname = \"P {v}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"{v}\", sources = [\"s\"], note = \"n\" }}\n"
+            text.push_str(&product(
+                &format!("p-{v}"),
+                &format!("P {v}"),
+                "hypervisor",
+                v,
             ));
         }
-        text.push_str("\n[[product]]\nid = \"front\"\nname = \"Front\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"vmm\"\nbackend = \"p-two\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n");
+        text.push_str(&product("front", "Front", "vmm", "p-two"));
         let loaded = load_texts(false, vec![("kb.toml".into(), text)], None);
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
         let problems = crate::validate::validate(&loaded.knowledge);

@@ -28,4 +28,6 @@ pub mod model;
 pub mod prose;
 pub mod query;
 pub mod render;
+#[cfg(test)]
+mod testkb;
 pub mod validate;

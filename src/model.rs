@@ -276,11 +276,10 @@ spelled! {
     }
 }
 
-/// A work facts are taken from, with the fields a reader needs to find it.
-#[derive(Clone, Debug, Serialize)]
-pub struct Source {
-    /// Stable id, cited by facts.
-    pub id: String,
+/// The bibliographic record of a work: everything a reader needs to find
+/// it. Shared by the data model and the JSON contract.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Work {
     /// What kind of work it is.
     pub kind: SourceKind,
     /// Title of the work.
@@ -327,83 +326,33 @@ pub struct Source {
     pub weak: bool,
     /// What the source is, or a caveat about it.
     pub note: Option<String>,
+}
+
+/// A work facts are taken from: its id, its record, and where each field is
+/// written. It dereferences to its [`Work`], so `source.title` reads the record.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Stable id, cited by facts.
+    pub id: String,
+    /// The bibliographic record.
+    pub work: Work,
     /// Where it is defined.
-    #[serde(skip)]
     pub loc: Loc,
     /// Where each field is written, by key, so lints can point at it.
-    #[serde(skip)]
     pub field_locs: BTreeMap<&'static str, Loc>,
+}
+
+impl std::ops::Deref for Source {
+    type Target = Work;
+    fn deref(&self) -> &Work {
+        &self.work
+    }
 }
 
 impl Source {
     /// Where a field is written, or the source itself when it is absent.
     pub fn field_loc(&self, key: &str) -> &Loc {
         self.field_locs.get(key).unwrap_or(&self.loc)
-    }
-
-    /// A one-line citation: authors, year, title, venue or publisher, identifiers, URL.
-    pub fn citation(&self) -> String {
-        let mut parts = Vec::new();
-        if !self.authors.is_empty() {
-            parts.push(self.authors.join("; "));
-        }
-        parts.push(
-            self.year
-                .map_or_else(|| "n.d.".to_string(), |y| y.to_string()),
-        );
-        parts.push(self.title.clone());
-        let mut venue = Vec::new();
-        for v in [
-            &self.venue,
-            &self.edition.as_ref().map(|e| format!("{e} ed.")),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            venue.push(v.clone());
-        }
-        if let Some(v) = &self.volume {
-            venue.push(match &self.issue {
-                Some(i) => format!("{v}({i})"),
-                None => v.clone(),
-            });
-        }
-        if let Some(p) = &self.pages {
-            venue.push(format!("pp. {p}"));
-        }
-        if let Some(s) = &self.section {
-            venue.push(format!("§{s}"));
-        }
-        for v in [&self.institution, &self.publisher, &self.number]
-            .into_iter()
-            .flatten()
-        {
-            if !venue.contains(v) {
-                venue.push(v.clone());
-            }
-        }
-        if !venue.is_empty() {
-            parts.push(venue.join(", "));
-        }
-        if let Some(i) = &self.isbn {
-            parts.push(format!("ISBN {i}"));
-        }
-        if let Some(d) = &self.doi {
-            parts.push(format!("doi:{d}"));
-        }
-        if let Some(c) = &self.commit {
-            parts.push(format!("commit {c}"));
-        }
-        let mut s = parts.join(". ");
-        if let Some(u) = &self.url {
-            s.push_str(" <");
-            s.push_str(u);
-            s.push('>');
-        }
-        if self.weak {
-            s.push_str(" (weak source)");
-        }
-        s
     }
 }
 

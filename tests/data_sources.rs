@@ -82,7 +82,7 @@ fn wikipedia_is_cited_on_wikipedia_pinned_to_a_revision() {
     for e in sources().sources {
         let s = e.source;
         if s.publisher.as_deref() == Some("Wikipedia") {
-            let url = s.url.unwrap_or_default();
+            let url = s.url.clone().unwrap_or_default();
             assert!(
                 url.starts_with("https://en.wikipedia.org/w/index.php?"),
                 "{}: {url}",

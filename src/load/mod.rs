@@ -281,6 +281,12 @@ impl<T: Entity> Bin<T> {
         }
     }
 
+    fn extend(&mut self, items: Vec<T>, group: usize, diags: &mut Vec<Diagnostic>) {
+        for item in items {
+            self.add(item, group, diags);
+        }
+    }
+
     fn clear(&mut self) {
         self.items.clear();
         self.index.clear();
@@ -304,24 +310,12 @@ struct Merger {
 
 impl Merger {
     fn add(&mut self, layer: Layer, group: usize, diags: &mut Vec<Diagnostic>) {
-        for x in layer.sources {
-            self.sources.add(x, group, diags);
-        }
-        for x in layer.traits {
-            self.traits.add(x, group, diags);
-        }
-        for x in layer.criteria {
-            self.criteria.add(x, group, diags);
-        }
-        for x in layer.schools {
-            self.schools.add(x, group, diags);
-        }
-        for x in layer.products {
-            self.products.add(x, group, diags);
-        }
-        for x in layer.untrusted {
-            self.untrusted.add(x, group, diags);
-        }
+        self.sources.extend(layer.sources, group, diags);
+        self.traits.extend(layer.traits, group, diags);
+        self.criteria.extend(layer.criteria, group, diags);
+        self.schools.extend(layer.schools, group, diags);
+        self.products.extend(layer.products, group, diags);
+        self.untrusted.extend(layer.untrusted, group, diags);
     }
 
     fn finish(self) -> Knowledge {
@@ -344,42 +338,10 @@ impl Merger {
 mod tests {
     use super::*;
 
-    /// A source, a trait, a criterion, a school and one product, valid together.
-    const BASE: &str = r#"
-[[source]]
-id = "s"
-kind = "report"
-title = "t"
-publisher = "p"
-number = "1"
-year = 2020
-
-[[trait]]
-id = "kind"
-question = "q"
-values = [{ id = "one", meaning = "m" }]
-
-[[criterion]]
-id = "c"
-trait = "kind"
-title = "t"
-rationale = "r"
-sources = ["s"]
-type1 = ["one"]
-
-[[school]]
-id = "only"
-name = "Only"
-summary = "s"
-decisive = ["c"]
-combine = "all-agree"
-sources = ["s"]
-"#;
+    use crate::testkb::HEAD as BASE;
 
     fn product(id: &str, name: &str) -> String {
-        format!(
-            "\n[[product]]\nid = \"{id}\"\nname = \"{name}\"\nvendor = \"v\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"hypervisor\"\narchitectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"s\"]\n[product.traits]\nkind = {{ value = \"one\", sources = [\"s\"] }}\n"
-        )
+        crate::testkb::product(id, name, "hypervisor", "one")
     }
 
     fn load(overlays: &[String]) -> Loaded {

@@ -16,7 +16,7 @@ use crate::diagnostic::{Diagnostic, Files, Severity};
 use crate::engine::{Changes, Classification, Reading, Stance};
 use crate::explain::{Assumed, Citations, Explanation, OneLine};
 use crate::model::{
-    Combine, Knowledge, Lean, Origin, Role, Source, SourceKind, Status, Verdict, ref_ids,
+    Combine, Knowledge, Lean, Origin, Role, Source, Status, Verdict, Work, ref_ids,
 };
 
 /// The version of this contract. Version 2 made every document an object
@@ -35,86 +35,32 @@ fn ids<T: AsRef<str>>(items: &[T]) -> Vec<String> {
     items.iter().map(|s| s.as_ref().to_string()).collect()
 }
 
-/// A source: every field a reader needs to find the work.
+/// A source: its id and every field a reader needs to find the work
+/// (`kind`, `title`, `authors`, `year`, `date`, `venue`, `volume`, `issue`,
+/// `pages`, `doi`, `publisher`, `edition`, `isbn`, `section`,
+/// `institution`, `number`, `url`, `archive`, `retrieved`, `repository`,
+/// `commit`, `weak`, `note`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SourceView {
     /// Stable id, cited by facts.
     pub id: String,
-    /// `paper`, `book`, `chapter`, `thesis`, `report`, `standard`, `docs`, `article`, `blog`, `wiki`, `forum`, `code`, `commit`, `mailing-list` or `talk`.
-    pub kind: SourceKind,
-    /// Title of the work.
-    pub title: String,
-    /// People as `Family, Given`, organisations as written.
-    pub authors: Vec<String>,
-    /// Year published (or retrieved, for undated pages).
-    pub year: Option<i64>,
-    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, when known more finely than the year.
-    pub date: Option<String>,
-    /// Journal, proceedings, book (for a chapter) or event (for a talk).
-    pub venue: Option<String>,
-    /// Volume.
-    pub volume: Option<String>,
-    /// Issue.
-    pub issue: Option<String>,
-    /// Pages.
-    pub pages: Option<String>,
-    /// DOI, bare.
-    pub doi: Option<String>,
-    /// Publisher.
-    pub publisher: Option<String>,
-    /// Edition of a book.
-    pub edition: Option<String>,
-    /// ISBN.
-    pub isbn: Option<String>,
-    /// The part cited.
-    pub section: Option<String>,
-    /// Institution of a thesis or report.
-    pub institution: Option<String>,
-    /// Report, accession or standard number.
-    pub number: Option<String>,
-    /// The original publisher's address.
-    pub url: Option<String>,
-    /// A web.archive.org snapshot.
-    pub archive: Option<String>,
-    /// When the page was read.
-    pub retrieved: Option<String>,
-    /// Repository of a commit or code.
-    pub repository: Option<String>,
-    /// Full commit hash.
-    pub commit: Option<String>,
-    /// Forums, personal blogs and marketing are weak.
-    pub weak: bool,
-    /// A caveat about the source.
-    pub note: Option<String>,
+    /// The bibliographic record.
+    #[serde(flatten)]
+    pub work: Work,
+}
+
+impl std::ops::Deref for SourceView {
+    type Target = Work;
+    fn deref(&self) -> &Work {
+        &self.work
+    }
 }
 
 impl From<&Source> for SourceView {
     fn from(s: &Source) -> Self {
         SourceView {
             id: s.id.clone(),
-            kind: s.kind,
-            title: s.title.clone(),
-            authors: s.authors.clone(),
-            year: s.year,
-            date: s.date.clone(),
-            venue: s.venue.clone(),
-            volume: s.volume.clone(),
-            issue: s.issue.clone(),
-            pages: s.pages.clone(),
-            doi: s.doi.clone(),
-            publisher: s.publisher.clone(),
-            edition: s.edition.clone(),
-            isbn: s.isbn.clone(),
-            section: s.section.clone(),
-            institution: s.institution.clone(),
-            number: s.number.clone(),
-            url: s.url.clone(),
-            archive: s.archive.clone(),
-            retrieved: s.retrieved.clone(),
-            repository: s.repository.clone(),
-            commit: s.commit.clone(),
-            weak: s.weak,
-            note: s.note.clone(),
+            work: s.work.clone(),
         }
     }
 }
