@@ -5,17 +5,17 @@
 //! diagnostics, errors and warnings alike, to `err` through one printer.
 //! Renderers return strings; the engine is pure.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use crate::cite;
 use crate::cli::{CiteFormat, Cli, Command, Format, ListFormat};
 use crate::debate::Debate;
-use crate::diagnostic::{self, Diagnostic, Files};
+use crate::diagnostic::{self, Diagnostics, Files};
 use crate::engine::classify;
 use crate::error::Error;
-use crate::explain::{self, Explanation};
+use crate::explain::{self, Explanation, Listed};
 use crate::load::{self, Inputs, Loaded};
-use crate::model::{Knowledge, Subject};
+use crate::model::{Knowledge, Subject, Verdict};
 use crate::prose::count;
 use crate::query::{self, Query};
 use crate::render::{json, markdown, text};
@@ -43,41 +43,58 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
             let mut inputs = inputs;
             inputs.catalogs.extend(args.files.iter().cloned());
             let (loaded, diags) = load_and_validate(&inputs)?;
-            check(&loaded, &diags, args.format, out, err)
+            let checked = check(&loaded, &diags, args.format, out, err);
+            std::mem::forget(loaded);
+            checked
         }
         Command::Query(command) => {
             let (mut loaded, diags) = load_and_validate(&inputs)?;
             report(&loaded.files, &diags, err);
-            let (errors, _) = diagnostic::tally(&diags);
+            let (errors, _) = diags.tally();
             if errors > 0 {
                 return Err(Error::InvalidData { errors });
             }
             let kb = &loaded.knowledge;
             let query = Query::resolve(kb, &mut loaded.files, g.school.as_deref(), command)?;
-            emit(out, &answer(kb, &query))
+            let written = answer(kb, &query, out)
+                .and_then(|()| out.flush())
+                .map_err(Error::Output);
+            // The process ends here: freeing a large catalog piece by piece
+            // would only cost time.
+            std::mem::forget(loaded);
+            written
         }
     }
 }
 
 /// Loads the data and, when every file parsed, validates it; returns every
 /// diagnostic sorted by place.
-fn load_and_validate(inputs: &Inputs) -> Result<(Loaded, Vec<Diagnostic>), Error> {
+fn load_and_validate(inputs: &Inputs) -> Result<(Loaded, Diagnostics), Error> {
     let mut loaded = load::load(inputs)?;
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     // Checks across files would mostly echo a syntax error (a table cut
     // short looks like missing fields), so they wait until the syntax is fixed.
     if !diags.iter().any(|d| d.stage == diagnostic::Stage::Syntax) {
-        diags.extend(crate::validate::validate(&loaded.knowledge));
+        diags.absorb(crate::validate::validate(&loaded.knowledge));
     }
-    diagnostic::sort(&mut diags);
+    diags.sort();
     Ok((loaded, diags))
 }
 
 /// Prints diagnostics to `err`, errors and warnings alike. A closed stderr
 /// leaves nowhere to report; the exit code still tells.
-fn report(files: &Files, diags: &[Diagnostic], err: &mut dyn Write) {
-    for d in diags {
+fn report(files: &Files, diags: &Diagnostics, err: &mut dyn Write) {
+    for d in diags.iter() {
         let _ = writeln!(err, "{}", d.render(files));
+    }
+    for (file, errors, warnings) in diags.unshown(files) {
+        let _ = writeln!(
+            err,
+            "note: {} and {} more in {file} are not shown (hvkb shows the first {} of a file, and stops reading it there)\n",
+            count(errors, "error", "errors"),
+            count(warnings, "warning", "warnings"),
+            diagnostic::PER_FILE
+        );
     }
 }
 
@@ -91,15 +108,17 @@ fn emit(out: &mut dyn Write, text: &str) -> Result<(), Error> {
 /// (exit 2) when there is an error. In JSON the diagnostics go to stdout.
 fn check(
     loaded: &Loaded,
-    diags: &[Diagnostic],
+    diags: &Diagnostics,
     format: Format,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
-    let (errors, warnings) = diagnostic::tally(diags);
+    let (errors, warnings) = diags.tally();
     let kb = &loaded.knowledge;
     match format {
-        Format::Json => emit(out, &json::check(&loaded.files, diags))?,
+        Format::Json => json::check(out, &loaded.files, diags)
+            .and_then(|()| out.flush())
+            .map_err(Error::Output)?,
         Format::Table => {
             report(&loaded.files, diags, err);
             if errors == 0 {
@@ -125,26 +144,28 @@ fn check(
     }
 }
 
-/// Answers a query in its format.
-fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
+/// Answers a query in its format, writing to `out`: text is built and then
+/// written, JSON is streamed.
+fn answer(kb: &Knowledge, query: &Query<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = |s: String| out.write_all(s.as_bytes());
     match query {
         Query::List {
             school,
             list,
             format,
         } => {
-            let mut rows: Vec<_> = kb
+            let mut rows: Vec<Listed<'_>> = kb
                 .products
                 .iter()
                 .filter(|p| query::keep(p, list))
-                .map(|p| classify(kb, Subject::of(p), school, &[]))
-                .filter(|c| list.verdict.is_none_or(|v| c.verdict == v))
+                .map(|p| Listed::new(&classify(kb, Subject::of(p), school, &[])))
+                .filter(|r| list.verdict.is_none_or(|v| r.verdict == v))
                 .collect();
-            query::sort(&mut rows, list.sort, |c| c.subject.product, |c| c.verdict);
+            query::sort(&mut rows, list.sort, |r| r.product, |r| r.verdict);
             match format {
-                ListFormat::Table => text::list(&rows),
-                ListFormat::Json => json::list(&school.id, &rows),
-                ListFormat::Markdown => markdown::list(&school.id, &rows),
+                ListFormat::Table => text(text::list(&rows)),
+                ListFormat::Json => json::list(out, &school.id, &rows),
+                ListFormat::Markdown => text(markdown::list(&school.id, &rows)),
             }
         }
         Query::Show {
@@ -156,8 +177,8 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
         } => {
             let e = Explanation::new(kb, *subject, school, assumptions);
             match format {
-                Format::Table => text::show(kb, &e, *sources),
-                Format::Json => json::show(kb, &e),
+                Format::Table => text(text::show(kb, &e, *sources)),
+                Format::Json => json::show(out, kb, &e),
             }
         }
         Query::Explain {
@@ -168,8 +189,8 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
         } => {
             let e = Explanation::new(kb, *subject, school, assumptions);
             match format {
-                Format::Table => text::explain(kb, &e),
-                Format::Json => json::explain(&e),
+                Format::Table => text(text::explain(kb, &e)),
+                Format::Json => json::explain(out, &e),
             }
         }
         Query::Classify {
@@ -184,19 +205,19 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
             let mut e = Explanation::new(kb, Subject::of(product), school, facts);
             e.assumptions.clear();
             match format {
-                Format::Table => text::explain(kb, &e),
-                Format::Json => json::explain(&e),
+                Format::Table => text(text::explain(kb, &e)),
+                Format::Json => json::explain(out, &e),
             }
         }
         Query::Schools { format } => match format {
-            Format::Table => text::schools(kb),
-            Format::Json => json::schools(kb),
+            Format::Table => text(text::schools(kb)),
+            Format::Json => json::schools(out, kb),
         },
         Query::Sources { format } => {
             let citations = explain::citations(kb);
             match format {
-                Format::Table => text::sources(kb, &citations),
-                Format::Json => json::sources_output(&citations),
+                Format::Table => text(text::sources(kb, &citations)),
+                Format::Json => json::sources_output(out, &citations),
             }
         }
         Query::Debate {
@@ -211,8 +232,8 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
                 .map(|c| explain::assumed(c, assumptions))
                 .unwrap_or_default();
             match format {
-                Format::Table => text::debate(&d, &assumed),
-                Format::Json => json::debate(&d, &assumed),
+                Format::Table => text(text::debate(&d, &assumed)),
+                Format::Json => json::debate(out, &d, &assumed),
             }
         }
         Query::Debate {
@@ -220,29 +241,33 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
             assumptions,
             format,
         } => {
-            let mut all: Vec<Debate<'_>> = kb
+            // Each product's verdicts under every school, contested products
+            // first (the sort is stable, so ids stay in order). Only the
+            // verdicts are kept; JSON builds each debate again as it writes.
+            let mut rows: Vec<(&str, Vec<Verdict>, bool)> = kb
                 .products
                 .iter()
-                .map(|p| Debate::new(kb, Subject::of(p), assumptions))
+                .map(|p| {
+                    let d = Debate::new(kb, Subject::of(p), assumptions);
+                    let verdicts = d.by_school.iter().map(|c| c.verdict).collect();
+                    (p.id.as_str(), verdicts, d.contested())
+                })
                 .collect();
-            // Contested products first; the sort is stable, so ids stay in order.
-            all.sort_by_key(|d| !d.contested());
+            rows.sort_by_key(|r| !r.2);
             match format {
-                Format::Table => text::matrix(kb, &all, assumptions),
-                Format::Json => {
-                    let all: Vec<_> = all
-                        .into_iter()
-                        .map(|d| {
-                            let a = d
-                                .by_school
-                                .first()
-                                .map(|c| explain::assumed(c, assumptions))
-                                .unwrap_or_default();
-                            (d, a)
-                        })
-                        .collect();
-                    json::matrix(&all)
-                }
+                Format::Table => text(text::matrix(kb, &rows, assumptions)),
+                Format::Json => json::matrix(
+                    out,
+                    rows.iter().filter_map(|(id, _, _)| kb.product(id)).map(|p| {
+                        let d = Debate::new(kb, Subject::of(p), assumptions);
+                        let a = d
+                            .by_school
+                            .first()
+                            .map(|c| explain::assumed(c, assumptions))
+                            .unwrap_or_default();
+                        (d, a)
+                    }),
+                ),
             }
         }
         Query::Cite {
@@ -258,7 +283,7 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
                 }
                 None => kb.sources.values().collect(),
             };
-            match format {
+            text(match format {
                 CiteFormat::Text => {
                     let mut t = cite::bibliography(&sources, *style);
                     t.push('\n');
@@ -266,7 +291,7 @@ fn answer(kb: &Knowledge, query: &Query<'_>) -> String {
                 }
                 CiteFormat::Bibtex => cite::bibtex(&sources),
                 CiteFormat::CslJson => cite::csl_json(&sources),
-            }
+            })
         }
     }
 }

@@ -75,7 +75,7 @@ impl<'k> Debate<'k> {
                     Some(Lean::Type2) => &mut type2,
                     _ => continue,
                 };
-                if seen.insert((r.trait_id(), r.value.as_str())) {
+                if seen.insert((r.trait_id(), r.value.as_ref())) {
                     side.push(r);
                 }
             }

@@ -304,21 +304,95 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Orders diagnostics by file and position, errors first where they coincide.
-pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
-        key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
-    });
+/// The most diagnostics kept for one file; past it they are only counted,
+/// as compilers do, so a hostile file cannot flood the terminal or memory.
+pub const PER_FILE: usize = 100;
+
+/// Every problem found, capped per file: the first [`PER_FILE`] of each
+/// file are kept in full, the rest only counted. It dereferences to the
+/// kept diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    kept: Vec<Diagnostic>,
+    /// For each file (or none), how many were kept, and how many errors and
+    /// warnings were counted but not kept.
+    per_file: std::collections::BTreeMap<Option<FileId>, (usize, usize, usize)>,
 }
 
-/// Counts of errors and warnings.
-pub fn tally(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diags.len() - errors)
+impl std::ops::Deref for Diagnostics {
+    type Target = [Diagnostic];
+    fn deref(&self) -> &[Diagnostic] {
+        &self.kept
+    }
+}
+
+impl Diagnostics {
+    /// Records a diagnostic: kept in full while its file is under the cap.
+    pub fn push(&mut self, d: Diagnostic) {
+        let entry = self
+            .per_file
+            .entry(d.loc.as_ref().map(|l| l.file))
+            .or_default();
+        if entry.0 < PER_FILE {
+            entry.0 += 1;
+            self.kept.push(d);
+        } else if d.severity == Severity::Error {
+            entry.1 += 1;
+        } else {
+            entry.2 += 1;
+        }
+    }
+
+    /// Records every diagnostic of another collection, counts included.
+    pub fn absorb(&mut self, other: Diagnostics) {
+        for d in other.kept {
+            self.push(d);
+        }
+        for (file, (_, errors, warnings)) in other.per_file {
+            let entry = self.per_file.entry(file).or_default();
+            entry.1 += errors;
+            entry.2 += warnings;
+        }
+    }
+
+    /// Whether a file has reached the cap, so reading more of it would only
+    /// add diagnostics no one sees.
+    pub fn full(&self, file: FileId) -> bool {
+        self.per_file
+            .get(&Some(file))
+            .is_some_and(|e| e.0 >= PER_FILE)
+    }
+
+    /// Orders the kept diagnostics by file and position, errors first where they coincide.
+    pub fn sort(&mut self) {
+        self.kept.sort_by(|a, b| {
+            let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
+            key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
+        });
+    }
+
+    /// Counts of errors and warnings, those not kept included.
+    pub fn tally(&self) -> (usize, usize) {
+        let kept_errors = self
+            .kept
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let (errors, warnings) = self
+            .per_file
+            .values()
+            .fold((0, 0), |(e, w), x| (e + x.1, w + x.2));
+        (kept_errors + errors, self.kept.len() - kept_errors + warnings)
+    }
+
+    /// For each file past the cap: its name, and the errors and warnings not shown.
+    pub fn unshown<'f>(&self, files: &'f Files) -> Vec<(&'f str, usize, usize)> {
+        self.per_file
+            .iter()
+            .filter(|(_, x)| x.1 + x.2 > 0)
+            .map(|(file, x)| (file.map_or("the command line", |f| files.get(f).name.as_str()), x.1, x.2))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! [`changes`] then searches for the smallest sets of fact changes that would
 //! give each other verdict. Everything here is pure and deterministic.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 
 use crate::model::{
@@ -58,7 +59,7 @@ pub struct Reading<'k> {
     /// The criterion.
     pub criterion: &'k Criterion,
     /// The value read (`unknown` when not known).
-    pub value: String,
+    pub value: Cow<'k, str>,
     /// The sources behind the value (none when assumed or missing).
     pub sources: &'k [Ref],
     /// The note on the fact, if any.
@@ -343,11 +344,11 @@ fn read<'k>(
             let t = criterion.trait_id();
             let assumed = assumptions.iter().rev().find(|a| a.trait_id == t);
             let (value, sources, note, origin) = match (assumed, subject.fact(t)) {
-                (Some(a), _) => (a.value.clone(), &[][..], None, Origin::Assumed),
+                (Some(a), _) => (Cow::Owned(a.value.clone()), &[][..], None, Origin::Assumed),
                 (None, Some((f, origin))) => {
-                    (f.value.clone(), &f.sources[..], f.note.as_deref(), origin)
+                    (Cow::Borrowed(f.value.as_str()), &f.sources[..], f.note.as_deref(), origin)
                 }
-                (None, None) => (UNKNOWN.to_string(), &[][..], None, Origin::Missing),
+                (None, None) => (Cow::Borrowed(UNKNOWN), &[][..], None, Origin::Missing),
             };
             Reading {
                 criterion,
@@ -427,9 +428,9 @@ pub fn changes(kb: &Knowledge, c: &Classification<'_>) -> Changes {
             .map(|d| d.value_ids())
             .unwrap_or_default()
             .into_iter()
-            .filter(|v| *v != r.value)
+            .filter(|v| *v != r.value.as_ref())
             .collect();
-        traits.push((t, r.value.as_str(), values));
+        traits.push((t, r.value.as_ref(), values));
     }
     let slot: Vec<usize> = decisive
         .iter()

@@ -11,7 +11,7 @@
 use std::fmt;
 
 use crate::engine::{Assumption, Changes, Classification, Reading, Reason, changes, classify};
-use crate::model::{Dispute, Knowledge, Lean, School, Source, Subject, first_seen};
+use crate::model::{Dispute, Knowledge, Lean, Product, School, Source, Subject, first_seen};
 use crate::prose::{List, plural};
 
 /// An assumed fact, with what the catalog says.
@@ -215,6 +215,32 @@ pub fn sides<'a, 'k>(c: &'a Classification<'k>) -> [(Lean, Vec<&'a Reading<'k>>)
         (Lean::Type1, c.leaning(Lean::Type1)),
         (Lean::Type2, c.leaning(Lean::Type2)),
     ]
+}
+
+/// A product's verdict with its reason in one line, without the readings
+/// behind it: what a list holds, so a long list stays small.
+#[derive(Clone, Debug)]
+pub struct Listed<'k> {
+    /// The product.
+    pub product: &'k Product,
+    /// The school applied.
+    pub school: &'k School,
+    /// The verdict.
+    pub verdict: crate::model::Verdict,
+    /// The reason in one line.
+    pub reason: String,
+}
+
+impl<'k> Listed<'k> {
+    /// The verdict and reason of a classification.
+    pub fn new(c: &Classification<'k>) -> Self {
+        Listed {
+            product: c.subject.product,
+            school: c.school,
+            verdict: c.verdict,
+            reason: OneLine(c).to_string(),
+        }
+    }
 }
 
 /// Who cites a source.

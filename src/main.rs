@@ -21,8 +21,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { 0 });
         }
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: a long output goes out in large writes, not line by line.
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut err = io::stderr().lock();
     let result = hvkb::app::run(&cli, &mut out, &mut err);
     drop(err);

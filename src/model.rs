@@ -339,7 +339,7 @@ pub struct Source {
     /// Where it is defined.
     pub loc: Loc,
     /// Where each field is written, by key, so lints can point at it.
-    pub field_locs: BTreeMap<&'static str, Loc>,
+    pub field_locs: Vec<(&'static str, Loc)>,
 }
 
 impl std::ops::Deref for Source {
@@ -352,7 +352,10 @@ impl std::ops::Deref for Source {
 impl Source {
     /// Where a field is written, or the source itself when it is absent.
     pub fn field_loc(&self, key: &str) -> &Loc {
-        self.field_locs.get(key).unwrap_or(&self.loc)
+        self.field_locs
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(&self.loc, |(_, l)| l)
     }
 }
 
@@ -610,7 +613,7 @@ impl Product {
 
 /// The items in first-seen order, each once.
 pub fn first_seen<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     items.into_iter().filter(|i| seen.insert(*i)).collect()
 }
 
@@ -780,22 +783,6 @@ pub struct Untrusted {
     pub loc: Loc,
 }
 
-impl Untrusted {
-    /// Whether an address is on this host (and under its path prefix).
-    pub fn covers(&self, url: &str) -> bool {
-        let Some((host, path)) = split_url(url) else {
-            return false;
-        };
-        let prefix = self.prefix.to_ascii_lowercase();
-        let (phost, ppath) = prefix.split_once('/').unwrap_or((&prefix, ""));
-        let host_ok = host == phost
-            || host
-                .strip_suffix(phost)
-                .is_some_and(|rest| rest.ends_with('.'));
-        host_ok && path.to_ascii_lowercase().starts_with(ppath)
-    }
-}
-
 /// The host (lower-case, without port or user) and the path (without the
 /// leading `/`) of an `http(s)://` address.
 pub fn split_url(url: &str) -> Option<(String, &str)> {
@@ -830,16 +817,16 @@ pub struct Knowledge {
 /// Positions by id, so every lookup is a map access.
 #[derive(Clone, Debug, Default)]
 struct Index {
-    traits: std::collections::HashMap<String, usize>,
-    criteria: std::collections::HashMap<String, usize>,
-    schools: std::collections::HashMap<String, usize>,
-    products: std::collections::HashMap<String, usize>,
+    traits: rustc_hash::FxHashMap<String, usize>,
+    criteria: rustc_hash::FxHashMap<String, usize>,
+    schools: rustc_hash::FxHashMap<String, usize>,
+    products: rustc_hash::FxHashMap<String, usize>,
     /// Lower-cased ids, names and aliases; an id wins over another product's name.
-    names: std::collections::HashMap<String, usize>,
+    names: rustc_hash::FxHashMap<String, usize>,
 }
 
-fn positions(ids: impl Iterator<Item = String>) -> std::collections::HashMap<String, usize> {
-    let mut map = std::collections::HashMap::new();
+fn positions(ids: impl Iterator<Item = String>) -> rustc_hash::FxHashMap<String, usize> {
+    let mut map = rustc_hash::FxHashMap::default();
     for (i, id) in ids.enumerate() {
         map.entry(id).or_insert(i);
     }

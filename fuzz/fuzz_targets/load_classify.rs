@@ -34,9 +34,9 @@ fuzz_target!(|data: &[u8]| {
         };
         let mut diags = loaded.diagnostics.clone();
         if loaded.parsed() {
-            diags.extend(hvkb::validate::validate(&loaded.knowledge));
+            diags.absorb(hvkb::validate::validate(&loaded.knowledge));
         }
-        for d in &diags {
+        for d in diags.iter() {
             let _ = d.render(&loaded.files);
         }
         if diags
@@ -57,21 +57,22 @@ fuzz_target!(|data: &[u8]| {
                 .iter()
                 .map(|p| classify(kb, Subject::of(p), school, &[]))
                 .collect();
-            let _ = text::list(&rows);
-            let _ = json::list(&school.id, &rows);
+            let listed: Vec<_> = rows.iter().map(hvkb::explain::Listed::new).collect();
+            let _ = text::list(&listed);
+            let _ = json::list(&mut std::io::sink(), &school.id, &listed);
             for s in kb
                 .subjects()
                 .filter(|s| as_criteria || s.product.loc.file.0 == fuzzed)
             {
                 let e = Explanation::new(kb, s, school, &[]);
                 let _ = text::explain(kb, &e);
-                let _ = json::explain(&e);
+                let _ = json::explain(&mut std::io::sink(), &e);
             }
         }
         for p in kb.products.iter().filter(|p| p.loc.file.0 == fuzzed) {
             let d = Debate::new(kb, Subject::of(p), &[]);
             let _ = text::debate(&d, &[]);
-            let _ = json::debate(&d, &[]);
+            let _ = json::debate(&mut std::io::sink(), &d, &[]);
         }
     }
 });

@@ -11,14 +11,15 @@
 mod parse;
 pub mod walk;
 
-use std::collections::HashMap;
+use walk::Reporter;
+
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use crate::diagnostic::{Diagnostic, FileId, Files, Loc, Stage};
+use crate::diagnostic::{Diagnostic, Diagnostics, FileId, Files, Loc, Stage};
 use crate::error::{Error, FileProblem};
 use crate::model::{Criterion, Knowledge, Product, School, Source, TraitDef, Untrusted};
 
@@ -44,6 +45,18 @@ pub struct Layer {
     pub products: Vec<Product>,
     /// `[[untrusted]]` tables.
     pub untrusted: Vec<Untrusted>,
+}
+
+impl Layer {
+    /// Appends the entities of the layer that follows this one in the file.
+    fn extend(&mut self, next: Layer) {
+        self.sources.extend(next.sources);
+        self.traits.extend(next.traits);
+        self.criteria.extend(next.criteria);
+        self.schools.extend(next.schools);
+        self.products.extend(next.products);
+        self.untrusted.extend(next.untrusted);
+    }
 }
 
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
@@ -112,27 +125,172 @@ fn special_kind(_kind: &fs::FileType) -> &'static str {
     "a special file"
 }
 
+/// The largest top-level table (or run of top-level keys) hvkb parses: a
+/// product with every fact and configuration is a few KiB. Parsing a table
+/// takes many times its size in memory, so this bounds memory whatever a
+/// file holds.
+pub const MAX_TABLE_BYTES: usize = 1024 * 1024;
+
 /// Parses one data file's text into a layer, recording every syntax and
 /// shape problem in `diags`.
-pub fn parse_layer(files: &Files, file: FileId, diags: &mut Vec<Diagnostic>) -> Layer {
+///
+/// Each top-level table (`[[product]]` with its sub-tables, `[[source]]`,
+/// ...) is parsed on its own, so memory stays proportional to one table
+/// rather than to the file, and lines that hold only blanks or comments are
+/// never handed to the parser. Reading stops once the file has more
+/// problems than anyone reads ([`crate::diagnostic::PER_FILE`]).
+pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Layer {
     let text = &files.get(file).text;
-    let (doc, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
-        // Report only the syntax errors of this file: what the recovering
-        // parser makes of the rest would only add confusing follow-on errors.
-        for e in errors {
-            let span = e.span().unwrap_or(0..0);
+    let all = pieces(text);
+    // A large file is read by two threads, each taking half of its tables
+    // in order, and the halves are joined in order: the result is the same
+    // as reading it in one go, and takes about half the time.
+    let halves: Vec<&[std::ops::Range<usize>]> = if text.len() >= PARALLEL_BYTES {
+        let (a, b) = all.split_at(all.len() / 2);
+        vec![a, b]
+    } else {
+        vec![&all[..]]
+    };
+    let results: Vec<(Layer, Diagnostics, bool)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = halves
+            .iter()
+            .map(|half| scope.spawn(move || parse_pieces(text, file, half)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut layer = Layer::default();
+    let mut syntax = false;
+    for (part, part_diags, part_syntax) in results {
+        layer.extend(part);
+        diags.absorb(part_diags);
+        syntax |= part_syntax;
+    }
+    // A syntax error anywhere leaves the file unread: what the rest would
+    // give is not to be trusted.
+    if syntax { Layer::default() } else { layer }
+}
+
+/// Files at least this large are read by two threads.
+const PARALLEL_BYTES: usize = 256 * 1024;
+
+/// Reads some of a file's top-level pieces, in order; the flag says whether
+/// any had a syntax error.
+fn parse_pieces(text: &str, file: FileId, pieces: &[std::ops::Range<usize>]) -> (Layer, Diagnostics, bool) {
+    let mut diags = Diagnostics::default();
+    let mut layer = Layer::default();
+    let mut syntax = false;
+    for piece in pieces {
+        if diags.full(file) {
+            break;
+        }
+        let at = |span: std::ops::Range<usize>| Loc {
+            file,
+            span: span.start + piece.start..span.end + piece.start,
+        };
+        if piece.len() > MAX_TABLE_BYTES {
             diags.push(
                 Diagnostic::error(
-                    Loc { file, span },
-                    format!("invalid TOML: {}", e.message().trim_end()),
+                    at(0..0),
+                    format!(
+                        "this table is {} KiB, more than the {} KiB one table may hold",
+                        piece.len() / 1024,
+                        MAX_TABLE_BYTES / 1024
+                    ),
                 )
-                .stage(Stage::Syntax),
+                .stage(Stage::Syntax)
+                .help("a product with all its facts takes a few KiB; split the data into tables"),
             );
+            syntax = true;
+            continue;
         }
-        return Layer::default();
+        let (doc, errors) = DeTable::parse_recoverable(&text[piece.clone()]);
+        if !errors.is_empty() {
+            // Report only the syntax errors of this table: what the
+            // recovering parser makes of the rest would only add confusing
+            // follow-on errors.
+            for e in errors {
+                diags.push(
+                    Diagnostic::error(
+                        at(e.span().unwrap_or(0..0)),
+                        format!("invalid TOML: {}", e.message().trim_end()),
+                    )
+                    .stage(Stage::Syntax),
+                );
+            }
+            syntax = true;
+            continue;
+        }
+        if !syntax {
+            let mut cx = Reporter {
+                file,
+                offset: piece.start,
+                diags: &mut diags,
+            };
+            parse::layer(doc.get_ref(), doc.span(), &mut cx, &mut layer);
+        }
     }
-    parse::layer(doc.get_ref(), doc.span(), file, diags)
+    (layer, diags, syntax)
+}
+
+/// The top-level pieces of a data file: the keys before the first table
+/// header, then each `[[kind]]` header with everything up to the next one.
+/// Leading lines that hold only blanks or comments are left out of each
+/// piece, and pieces with nothing else are dropped. Lines inside multi-line
+/// strings are never taken for headers.
+fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut starts = vec![0];
+    let mut open: Option<&str> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if open.is_none() && is_header(line) {
+            starts.push(at);
+        }
+        let code = match open {
+            Some(_) => line,
+            None => line.split('#').next().unwrap_or(""),
+        };
+        for delim in ["\"\"\"", "'''"] {
+            if open.is_none_or(|o| o == delim) && code.matches(delim).count() % 2 == 1 {
+                open = if open.is_some() { None } else { Some(delim) };
+            }
+        }
+        at += line.len();
+    }
+    starts.push(text.len());
+    starts.dedup();
+    let mut out = Vec::new();
+    for w in starts.windows(2) {
+        let (mut start, end) = (w[0], w[1]);
+        // Skip leading blank and comment lines.
+        for line in text[start..end].split_inclusive('\n') {
+            let t = line.trim();
+            if t.is_empty() || t.starts_with('#') {
+                start += line.len();
+            } else {
+                break;
+            }
+        }
+        if start < end {
+            out.push(start..end);
+        }
+    }
+    out
+}
+
+/// Whether a line is a top-level array-of-tables header, `[[kind]]`.
+fn is_header(line: &str) -> bool {
+    let t = line.trim();
+    let Some(rest) = t.strip_prefix("[[") else {
+        return false;
+    };
+    let Some((name, after)) = rest.split_once("]]") else {
+        return false;
+    };
+    let after = after.trim();
+    (after.is_empty() || after.starts_with('#')) && parse::TOP_KEYS.contains(&name.trim())
 }
 
 /// Which layers to load: the built-in data plus the user's files.
@@ -154,7 +312,7 @@ pub struct Loaded {
     /// The merged knowledge base (usable only if `diagnostics` has no error).
     pub knowledge: Knowledge,
     /// Problems found while reading: syntax and the shape of each table.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Diagnostics,
 }
 
 impl Loaded {
@@ -187,7 +345,7 @@ pub fn load_texts(
     criteria: Option<(String, String)>,
 ) -> Loaded {
     let mut files = Files::default();
-    let mut diags = Vec::new();
+    let mut diags = Diagnostics::default();
     let mut merger = Merger::default();
     if builtin {
         for (name, text) in BUILTIN {
@@ -246,14 +404,14 @@ entity!(Untrusted, "untrusted host", prefix);
 /// layer group defined it, with an index by id.
 struct Bin<T> {
     items: Vec<(usize, T)>,
-    index: HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl<T> Default for Bin<T> {
     fn default() -> Self {
         Bin {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: rustc_hash::FxHashMap::default(),
         }
     }
 }
@@ -262,7 +420,7 @@ impl<T: Entity> Bin<T> {
     /// Adds `item` from layer group `group`: a later group replaces an
     /// earlier entity with the same id; the same id twice in one group is an
     /// error.
-    fn add(&mut self, item: T, group: usize, diags: &mut Vec<Diagnostic>) {
+    fn add(&mut self, item: T, group: usize, diags: &mut Diagnostics) {
         match self.index.get(item.id()) {
             Some(&i) if self.items[i].0 == group => diags.push(
                 Diagnostic::error(
@@ -281,7 +439,7 @@ impl<T: Entity> Bin<T> {
         }
     }
 
-    fn extend(&mut self, items: Vec<T>, group: usize, diags: &mut Vec<Diagnostic>) {
+    fn extend(&mut self, items: Vec<T>, group: usize, diags: &mut Diagnostics) {
         for item in items {
             self.add(item, group, diags);
         }
@@ -309,7 +467,7 @@ struct Merger {
 }
 
 impl Merger {
-    fn add(&mut self, layer: Layer, group: usize, diags: &mut Vec<Diagnostic>) {
+    fn add(&mut self, layer: Layer, group: usize, diags: &mut Diagnostics) {
         self.sources.extend(layer.sources, group, diags);
         self.traits.extend(layer.traits, group, diags);
         self.criteria.extend(layer.criteria, group, diags);

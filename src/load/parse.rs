@@ -13,14 +13,14 @@ use toml::de::{DeTable, DeValue};
 
 use super::Layer;
 use super::walk::{Reporter, Table, type_name};
-use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{
     Combine, Configuration, Convention, Criterion, Dispute, Fact, Lean, Located, Product, Ref,
     Role, School, Source, SourceKind, Status, TraitDef, TraitValue, UNKNOWN, Untrusted, Work,
 };
 use crate::prose::{List, did_you_mean};
 
-const TOP_KEYS: [&str; 6] = [
+/// The arrays of tables a data file may hold.
+pub const TOP_KEYS: [&str; 6] = [
     "source",
     "trait",
     "criterion",
@@ -29,48 +29,28 @@ const TOP_KEYS: [&str; 6] = [
     "untrusted",
 ];
 
-/// Reads a whole document.
-pub fn layer(
-    doc: &DeTable<'_>,
-    span: Range<usize>,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) -> Layer {
-    let mut cx = Reporter { file, diags };
+/// Reads one parsed piece of a file (its top-level tables) into `layer`.
+pub fn layer(doc: &DeTable<'_>, span: Range<usize>, cx: &mut Reporter<'_>, layer: &mut Layer) {
     let top = Table::new(doc, span, "the file");
-    top.check_keys(&mut cx, &TOP_KEYS);
+    top.check_keys(cx, &TOP_KEYS);
     let read = |key: &str, label: &str, cx: &mut Reporter<'_>| top.tables(cx, key, label);
-    let sources = read("source", "a source", &mut cx);
-    let traits = read("trait", "a trait", &mut cx);
-    let criteria = read("criterion", "a criterion", &mut cx);
-    let schools = read("school", "a school", &mut cx);
-    let products = read("product", "a product", &mut cx);
-    let untrusted = read("untrusted", "an untrusted host", &mut cx);
-    Layer {
-        sources: sources
-            .into_iter()
-            .filter_map(|t| source(&mut cx, t))
-            .collect(),
-        traits: traits
-            .into_iter()
-            .filter_map(|t| trait_def(&mut cx, t))
-            .collect(),
-        criteria: criteria
-            .into_iter()
-            .filter_map(|t| criterion(&mut cx, t))
-            .collect(),
-        schools: schools
-            .into_iter()
-            .filter_map(|t| school(&mut cx, t))
-            .collect(),
-        products: products
-            .into_iter()
-            .filter_map(|t| product(&mut cx, t))
-            .collect(),
-        untrusted: untrusted
-            .into_iter()
-            .filter_map(|t| self::untrusted(&mut cx, t))
-            .collect(),
+    for t in read("source", "a source", cx) {
+        layer.sources.extend(source(cx, t));
+    }
+    for t in read("trait", "a trait", cx) {
+        layer.traits.extend(trait_def(cx, t));
+    }
+    for t in read("criterion", "a criterion", cx) {
+        layer.criteria.extend(criterion(cx, t));
+    }
+    for t in read("school", "a school", cx) {
+        layer.schools.extend(school(cx, t));
+    }
+    for t in read("product", "a product", cx) {
+        layer.products.extend(product(cx, t));
+    }
+    for t in read("untrusted", "an untrusted host", cx) {
+        layer.untrusted.extend(untrusted(cx, t));
     }
 }
 
@@ -81,8 +61,8 @@ fn id(cx: &mut Reporter<'_>, t: &mut Table<'_, '_>, kind: &str) -> Option<Ref> {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_' || c == '.');
     if !ok {
-        cx.error(
-            loc.span,
+        cx.error_at(
+            loc,
             format!("{kind} id `{id}` has characters ids may not use"),
             Some(
                 "ids use lower-case ASCII letters, digits, `-`, `_` and `.` (for example `my-hypervisor`)"
@@ -114,8 +94,8 @@ fn spelled<T>(
     let (word, loc) = t.string(cx, key, false)?;
     let parsed = parse(&word);
     if parsed.is_none() {
-        cx.error(
-            loc.span,
+        cx.error_at(
+            loc,
             format!("unknown {what} `{word}` in {}", t.label),
             Some(did_you_mean(&word, spellings, whats)),
         );
@@ -169,35 +149,35 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
         &SourceKind::spellings(),
     );
     let title = t.text_or_empty(cx, "title");
-    let mut field_locs = BTreeMap::new();
+    let mut field_locs = Vec::new();
     let mut text: BTreeMap<&'static str, String> = BTreeMap::new();
     for key in SOURCE_TEXT {
         if let Some((value, loc)) = t.string(cx, key, false) {
             if value.trim().is_empty() {
-                cx.error(
-                    loc.span,
+                cx.error_at(
+                    loc,
                     format!("`{key}` in {} is empty", t.label),
                     Some(format!("remove `{key}` or write a value")),
                 );
                 continue;
             }
-            field_locs.insert(key, loc);
+            field_locs.push((key, loc));
             text.insert(key, value);
         }
     }
     let authors = t.strings(cx, "authors", false);
     if let Some((_, loc)) = authors.first() {
-        field_locs.insert("authors", loc.clone());
+        field_locs.push(("authors", loc.clone()));
     }
     let year = t.integer(cx, "year", true).map(|(y, loc)| {
-        field_locs.insert("year", loc);
+        field_locs.push(("year", loc));
         y
     });
-    if let Some((u, loc)) = text.get("url").zip(field_locs.get("url"))
+    if let Some((u, (_, loc))) = text.get("url").zip(field_locs.iter().find(|(k, _)| *k == "url"))
         && !(u.starts_with("https://") || u.starts_with("http://"))
     {
-        cx.error(
-            loc.span.clone(),
+        cx.error_at(
+            loc.clone(),
             format!("`url` in {} is not a web address", t.label),
             Some("write a full address starting with `https://`".to_string()),
         );
@@ -251,8 +231,8 @@ fn untrusted(cx: &mut Reporter<'_>, t: Table<'_, '_>) -> Option<Untrusted> {
     let note = t.text_or_empty(cx, "note");
     let (prefix, loc) = prefix?;
     if prefix.contains("://") || prefix.starts_with('/') {
-        cx.error(
-            loc.span,
+        cx.error_at(
+            loc,
             format!("`prefix` `{prefix}` of an untrusted host has a scheme or starts with `/`"),
             Some(
                 "write the host, optionally with a path: `docslib.org` or `github.com/mirror/`"

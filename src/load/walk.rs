@@ -11,29 +11,38 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, FileId, Loc, Stage};
+use crate::diagnostic::{Diagnostic, Diagnostics, FileId, Loc, Stage};
 use crate::prose::did_you_mean;
 
 /// Where the problems of one file go while it is read.
 pub struct Reporter<'d> {
     /// The file being read.
     pub file: FileId,
+    /// Where the table being read starts in the file: spans from the parser
+    /// are relative to it.
+    pub offset: usize,
     /// Problems found so far.
-    pub diags: &'d mut Vec<Diagnostic>,
+    pub diags: &'d mut Diagnostics,
 }
 
 impl Reporter<'_> {
-    /// A location in the current file.
+    /// A location in the current file, from a span relative to the table being read.
     pub fn loc(&self, span: Range<usize>) -> Loc {
         Loc {
             file: self.file,
-            span,
+            span: span.start + self.offset..span.end + self.offset,
         }
     }
 
-    /// Records a problem with the shape of a table at `span`, with an optional hint.
+    /// Records a problem with the shape of a table at `span` (relative to
+    /// the table being read), with an optional hint.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: Option<String>) {
-        let mut d = Diagnostic::error(self.loc(span), message).stage(Stage::Shape);
+        self.error_at(self.loc(span), message, help);
+    }
+
+    /// Records a problem at a place already located in the file.
+    pub fn error_at(&mut self, loc: Loc, message: impl Into<String>, help: Option<String>) {
+        let mut d = Diagnostic::error(loc, message).stage(Stage::Shape);
         d.help = help;
         self.diags.push(d);
     }
@@ -222,8 +231,8 @@ impl<'t, 'i> Table<'t, 'i> {
     pub fn text(&self, cx: &mut Reporter<'_>, key: &str) -> Option<(String, Loc)> {
         let (s, loc) = self.string(cx, key, true)?;
         if s.trim().is_empty() {
-            cx.error(
-                loc.span,
+            cx.error_at(
+                loc,
                 format!("`{key}` in {} is empty", self.label),
                 Some(format!("write a value for `{key}`")),
             );

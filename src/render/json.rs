@@ -7,14 +7,16 @@
 //! `not-a-hypervisor`, `undetermined`. Output is pretty-printed and ends in
 //! a newline.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
 use crate::debate::Debate;
-use crate::diagnostic::{Diagnostic, Files, Severity};
+use crate::diagnostic::{Diagnostics, Files, Severity};
 use crate::engine::{Changes, Classification, Reading, Stance};
-use crate::explain::{Assumed, Citations, Explanation, OneLine};
+use crate::explain::{Assumed, Citations, Explanation, Listed, OneLine};
 use crate::model::{
     Combine, Knowledge, Lean, Origin, Role, Source, Status, Verdict, Work, ref_ids,
 };
@@ -24,11 +26,27 @@ use crate::model::{
 /// `check` as bare arrays) and added source kinds, conventions and stances.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// Pretty JSON with a trailing newline.
-pub fn to_string(v: &impl Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("\"{e}\""));
-    s.push('\n');
-    s
+/// Writes pretty JSON with a trailing newline, straight to the writer.
+pub fn write(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// A sequence serialized from an iterator while it is written, so a long
+/// document is never held in memory whole.
+pub struct Streamed<I>(RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    /// Wraps an iterator.
+    pub fn new(items: I) -> Self {
+        Streamed(RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.borrow_mut().take().into_iter().flatten())
+    }
 }
 
 fn ids<T: AsRef<str>>(items: &[T]) -> Vec<String> {
@@ -110,31 +128,41 @@ pub struct ListItem {
     pub status: Status,
 }
 
+/// `list` as written: the same fields as [`ListOutput`], with the products
+/// streamed.
+#[derive(Serialize)]
+#[serde(bound(serialize = "Streamed<I>: Serialize"))]
+struct ListOut<I> {
+    schema_version: u32,
+    school: String,
+    products: Streamed<I>,
+}
+
 /// `list` as JSON.
-pub fn list(school: &str, rows: &[Classification<'_>]) -> String {
-    to_string(&ListOutput {
-        schema_version: SCHEMA_VERSION,
-        school: school.to_string(),
-        products: rows
-            .iter()
-            .map(|c| {
-                let p = c.subject.product;
+pub fn list(out: &mut dyn Write, school: &str, rows: &[Listed<'_>]) -> io::Result<()> {
+    write(
+        out,
+        &ListOut {
+            schema_version: SCHEMA_VERSION,
+            school: school.to_string(),
+            products: Streamed::new(rows.iter().map(|r| {
+                let p = r.product;
                 ListItem {
                     id: p.id.clone(),
                     name: p.name.clone(),
                     vendor: p.vendor.clone(),
-                    verdict: c.verdict,
-                    school: c.school.id.clone(),
-                    reason: OneLine(c).to_string(),
+                    verdict: r.verdict,
+                    school: r.school.id.clone(),
+                    reason: r.reason.clone(),
                     role: p.role,
                     backend: p.backend.as_ref().map(|b| b.id.clone()),
                     first_release: p.first_release,
                     license: p.license.clone(),
                     status: p.status,
                 }
-            })
-            .collect(),
-    })
+            })),
+        },
+    )
 }
 
 /// One link of a backend chain.
@@ -314,10 +342,10 @@ pub struct ShowOutput {
 }
 
 /// `show` as JSON.
-pub fn show(kb: &Knowledge, e: &Explanation<'_>) -> String {
+pub fn show(out: &mut dyn Write, kb: &Knowledge, e: &Explanation<'_>) -> io::Result<()> {
     let c = &e.classification;
     let p = c.subject.product;
-    to_string(&ShowOutput {
+    write(out, &ShowOutput {
         schema_version: SCHEMA_VERSION,
         id: p.id.clone(),
         name: p.name.clone(),
@@ -407,7 +435,7 @@ fn criterion(r: &Reading<'_>) -> CriterionView {
         id: r.criterion.id.clone(),
         title: r.criterion.title.clone(),
         trait_id: r.trait_id().to_string(),
-        value: r.value.clone(),
+        value: r.value.to_string(),
         lean: r.lean.map_or("unknown", Lean::as_str).to_string(),
         decisive: r.decisive,
         stance: r.stance,
@@ -534,7 +562,7 @@ pub struct ExplainOutput {
 }
 
 /// `explain` as JSON.
-pub fn explain(e: &Explanation<'_>) -> String {
+pub fn explain(out: &mut dyn Write, e: &Explanation<'_>) -> io::Result<()> {
     let c = &e.classification;
     let side = |lean: Lean| -> Vec<String> {
         c.leaning(lean)
@@ -542,7 +570,7 @@ pub fn explain(e: &Explanation<'_>) -> String {
             .map(|r| r.criterion.id.clone())
             .collect()
     };
-    to_string(&ExplainOutput {
+    write(out, &ExplainOutput {
         schema_version: SCHEMA_VERSION,
         id: c.subject.product.id.clone(),
         name: c.subject.product.name.clone(),
@@ -604,8 +632,8 @@ pub struct SchoolsOutput {
 }
 
 /// `schools` as JSON.
-pub fn schools(kb: &Knowledge) -> String {
-    to_string(&SchoolsOutput {
+pub fn schools(out: &mut dyn Write, kb: &Knowledge) -> io::Result<()> {
+    write(out, &SchoolsOutput {
         schema_version: SCHEMA_VERSION,
         schools: kb
             .schools
@@ -708,7 +736,7 @@ fn debate_view(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> DebateView {
                     .map(|x| DecisiveView {
                         criterion: x.criterion.id.clone(),
                         trait_id: x.trait_id().to_string(),
-                        value: x.value.clone(),
+                        value: x.value.to_string(),
                         lean: x.lean.map_or("unknown", Lean::as_str).to_string(),
                     })
                     .collect(),
@@ -737,8 +765,8 @@ pub struct DebateOutput {
 }
 
 /// `debate PRODUCT` as JSON.
-pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
-    to_string(&DebateOutput {
+pub fn debate(out: &mut dyn Write, d: &Debate<'_>, assumed: &[Assumed<'_>]) -> io::Result<()> {
+    write(out, &DebateOutput {
         schema_version: SCHEMA_VERSION,
         debate: debate_view(d, assumed),
     })
@@ -753,12 +781,28 @@ pub struct MatrixOutput {
     pub products: Vec<DebateView>,
 }
 
-/// `debate` without a product, as JSON.
-pub fn matrix(all: &[(Debate<'_>, Vec<Assumed<'_>>)]) -> String {
-    to_string(&MatrixOutput {
-        schema_version: SCHEMA_VERSION,
-        products: all.iter().map(|(d, a)| debate_view(d, a)).collect(),
-    })
+/// `debate` without a product as written: the fields of [`MatrixOutput`],
+/// with each product's debate built only when it is written.
+#[derive(Serialize)]
+#[serde(bound(serialize = "Streamed<I>: Serialize"))]
+struct MatrixOut<I> {
+    schema_version: u32,
+    products: Streamed<I>,
+}
+
+/// `debate` without a product, as JSON: `debates` yields each product's
+/// debate and assumptions in the order to write them.
+pub fn matrix<'k>(
+    out: &mut dyn Write,
+    debates: impl Iterator<Item = (Debate<'k>, Vec<Assumed<'k>>)>,
+) -> io::Result<()> {
+    write(
+        out,
+        &MatrixOut {
+            schema_version: SCHEMA_VERSION,
+            products: Streamed::new(debates.map(|(d, a)| debate_view(&d, &a))),
+        },
+    )
 }
 
 /// Who cites a source.
@@ -792,8 +836,8 @@ pub struct SourcesOutput {
 }
 
 /// `sources` as JSON.
-pub fn sources_output(citations: &Citations<'_>) -> String {
-    to_string(&SourcesOutput {
+pub fn sources_output(out: &mut dyn Write, citations: &Citations<'_>) -> io::Result<()> {
+    write(out, &SourcesOutput {
         schema_version: SCHEMA_VERSION,
         sources: citations
             .iter()
@@ -840,9 +884,9 @@ pub struct CheckOutput {
 }
 
 /// `check --format json`: every diagnostic with its place.
-pub fn check(files: &Files, diags: &[Diagnostic]) -> String {
-    let (errors, warnings) = crate::diagnostic::tally(diags);
-    to_string(&CheckOutput {
+pub fn check(out: &mut dyn Write, files: &Files, diags: &Diagnostics) -> io::Result<()> {
+    let (errors, warnings) = diags.tally();
+    write(out, &CheckOutput {
         schema_version: SCHEMA_VERSION,
         errors,
         warnings,

@@ -3,8 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::engine::Classification;
-use crate::explain::OneLine;
+use crate::explain::Listed;
 
 /// Escapes a table cell.
 fn cell(s: &str) -> String {
@@ -12,12 +11,12 @@ fn cell(s: &str) -> String {
 }
 
 /// `list --format markdown`: a Markdown table of products and verdicts.
-pub fn list(school: &str, rows: &[Classification<'_>]) -> String {
+pub fn list(school: &str, rows: &[Listed<'_>]) -> String {
     let mut out = format!(
         "Verdicts under the `{school}` school.\n\n| Product | Vendor | First release | Licence | Role | Verdict | Reason |\n|---|---|---|---|---|---|---|\n"
     );
-    for c in rows {
-        let p = c.subject.product;
+    for r in rows {
+        let p = r.product;
         let role = match &p.backend {
             Some(b) => format!("{} over `{}`", p.role, b.id),
             None => p.role.to_string(),
@@ -32,8 +31,8 @@ pub fn list(school: &str, rows: &[Classification<'_>]) -> String {
                 .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
             cell(&p.license),
             role,
-            c.verdict,
-            cell(&OneLine(c).to_string()),
+            r.verdict,
+            cell(&r.reason),
         );
     }
     out

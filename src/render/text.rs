@@ -10,7 +10,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use crate::cite;
 use crate::debate::Debate;
 use crate::engine::{Changes, Classification, Reading, Reason, Stance};
-use crate::explain::{Assumed, Explanation, OneLine, sides};
+use crate::explain::{Assumed, Explanation, Listed, OneLine, sides};
 use crate::model::{Knowledge, Lean, Product, Source, Verdict, first_seen, ref_ids};
 use crate::prose::{List, plural};
 
@@ -70,16 +70,16 @@ pub fn wrap_hanging(text: &str, first: &str, rest: &str) -> String {
 }
 
 /// `list`: one row per product.
-pub fn list(rows: &[Classification<'_>]) -> String {
+pub fn list(rows: &[Listed<'_>]) -> String {
     let mut t = table(&["ID", "NAME", "VENDOR", "VERDICT", "REASON"]);
-    for c in rows {
-        let p = c.subject.product;
+    for r in rows {
+        let p = r.product;
         t.add_row(vec![
-            p.id.clone(),
-            p.name.clone(),
-            p.vendor.clone(),
-            c.verdict.to_string(),
-            OneLine(c).to_string(),
+            p.id.as_str(),
+            p.name.as_str(),
+            p.vendor.as_str(),
+            r.verdict.as_str(),
+            r.reason.as_str(),
         ]);
     }
     finish(&t)
@@ -745,16 +745,22 @@ pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
     out
 }
 
-/// `debate` without a product: products x schools, contested first.
-pub fn matrix(kb: &Knowledge, all: &[Debate<'_>], assumed: &[crate::engine::Assumption]) -> String {
+/// `debate` without a product: products x schools, contested first. Each
+/// row is a product id, its verdict under each school, and whether the
+/// schools disagree.
+pub fn matrix(
+    kb: &Knowledge,
+    rows: &[(&str, Vec<Verdict>, bool)],
+    assumed: &[crate::engine::Assumption],
+) -> String {
     let mut out = String::new();
-    let contested = all.iter().filter(|d| d.contested()).count();
+    let contested = rows.iter().filter(|r| r.2).count();
     let _ = writeln!(
         out,
         "{} products x {} schools: {contested} contested (the schools disagree), {} settled",
-        all.len(),
+        rows.len(),
         kb.schools.len(),
-        all.len() - contested
+        rows.len() - contested
     );
     if !assumed.is_empty() {
         let labels: Vec<String> = assumed
@@ -775,10 +781,10 @@ pub fn matrix(kb: &Knowledge, all: &[Debate<'_>], assumed: &[crate::engine::Assu
     header.push("CONTESTED".to_string());
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut t = table(&header);
-    for d in all {
-        let mut row = vec![d.subject.product.id.clone()];
-        row.extend(d.by_school.iter().map(|c| c.verdict.to_string()));
-        row.push(if d.contested() { "yes" } else { "no" }.to_string());
+    for (id, verdicts, contested) in rows {
+        let mut row = vec![*id];
+        row.extend(verdicts.iter().map(|v| v.as_str()));
+        row.push(if *contested { "yes" } else { "no" });
         t.add_row(row);
     }
     out.push_str(&finish(&t));

@@ -9,32 +9,46 @@
 
 mod sources;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Loc};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Loc};
 use crate::model::{Fact, Knowledge, Lean, Ref, Subject, UNKNOWN};
 use crate::prose::{List, count, did_you_mean, plural};
 
 pub use sources::{is_doi, is_isbn, parse_date, this_year};
 
 /// Every problem in the merged data (errors and warnings), in no particular order.
-pub fn validate(kb: &Knowledge) -> Vec<Diagnostic> {
-    let mut v = Validator {
-        kb,
-        diags: Vec::new(),
-        cited: HashSet::new(),
-    };
-    v.criteria();
-    v.schools();
-    v.products();
-    v.uncited_sources();
-    v.diags.extend(sources::lint(kb, this_year()));
-    v.diags
+pub fn validate(kb: &Knowledge) -> Diagnostics {
+    // The source lints read only the sources; they run beside the rest.
+    let (mut diags, lints) = std::thread::scope(|scope| {
+        let lints = scope.spawn(|| {
+            let mut diags = Diagnostics::default();
+            sources::lint(kb, this_year(), &mut diags);
+            diags
+        });
+        let mut v = Validator {
+            kb,
+            diags: Diagnostics::default(),
+            cited: HashSet::default(),
+        };
+        v.criteria();
+        v.schools();
+        v.products();
+        v.uncited_sources();
+        let lints = lints
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (v.diags, lints)
+    });
+    diags.absorb(lints);
+    diags
 }
 
 struct Validator<'k> {
     kb: &'k Knowledge,
-    diags: Vec<Diagnostic>,
+    diags: Diagnostics,
     cited: HashSet<&'k str>,
 }
 
@@ -91,7 +105,7 @@ impl<'k> Validator<'k> {
                 );
                 continue;
             };
-            let mut listed: HashMap<&str, Lean> = HashMap::new();
+            let mut listed: HashMap<&str, Lean> = HashMap::default();
             for (value, lean) in &c.leans {
                 if t.value(&value.id).is_none() {
                     self.error(
@@ -167,7 +181,7 @@ impl<'k> Validator<'k> {
         }
         for s in &kb.schools {
             self.cite(&s.sources, || format!("school `{}`", s.id));
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for r in &s.decisive {
                 if kb.criterion(&r.id).is_none() {
                     let ids: Vec<&str> = kb.criteria.iter().map(|c| c.id.as_str()).collect();
@@ -193,7 +207,7 @@ impl<'k> Validator<'k> {
         // Traits the criteria read (a criterion naming an unknown trait is
         // reported once, above, not once per product).
         let mut read: Vec<(&str, &str)> = Vec::new();
-        let mut seen_traits = HashSet::new();
+        let mut seen_traits = HashSet::default();
         for c in &kb.criteria {
             if kb.trait_def(c.trait_id()).is_some() && seen_traits.insert(c.trait_id()) {
                 read.push((c.trait_id(), c.id.as_str()));
@@ -205,7 +219,7 @@ impl<'k> Validator<'k> {
                 self.cite(&d.sources, || format!("a dispute of product `{}`", p.id));
             }
             self.facts(Subject::of(p), &p.traits);
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for c in &p.configurations {
                 if !seen.insert(c.id.as_str()) {
                     self.error(
@@ -243,7 +257,7 @@ impl<'k> Validator<'k> {
 
     /// Ids, names and aliases must pick out one product each.
     fn names(&mut self) {
-        let mut owners: HashMap<String, &str> = HashMap::new();
+        let mut owners: HashMap<String, &str> = HashMap::default();
         for p in &self.kb.products {
             owners.insert(p.id.to_lowercase(), &p.id);
         }
@@ -252,7 +266,7 @@ impl<'k> Validator<'k> {
         let mut in_order: Vec<&crate::model::Product> = self.kb.products.iter().collect();
         in_order.sort_by_key(|p| (p.loc.file, p.loc.span.start));
         for p in in_order {
-            let mut own = HashSet::new();
+            let mut own = HashSet::default();
             own.insert(p.id.to_lowercase());
             for alias in &p.aliases {
                 let key = alias.value.to_lowercase();
@@ -456,10 +470,10 @@ impl<'k> Validator<'k> {
         let kb = self.kb;
         // Subjects already known to reach a product classified by its own
         // facts, so long shared chains are walked once.
-        let mut settled: HashSet<String> = HashSet::new();
+        let mut settled: HashSet<String> = HashSet::default();
         for start in kb.subjects() {
             let mut seen: Vec<Subject<'_>> = Vec::new();
-            let mut keys: HashSet<String> = HashSet::new();
+            let mut keys: HashSet<String> = HashSet::default();
             let mut cur = start;
             loop {
                 let key = cur.to_string();

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Loc};
-use crate::model::{Knowledge, Source, SourceKind, split_url};
+use crate::diagnostic::{Diagnostic, Diagnostics, Loc};
+use crate::model::{Knowledge, Source, SourceKind, Untrusted, split_url};
 
 /// The earliest year a source may carry.
 const FIRST_YEAR: i64 = 1900;
@@ -63,16 +63,15 @@ fn has(s: &Source, key: &str) -> bool {
 }
 
 /// Every problem with the sources, in source-id order.
-pub fn lint(kb: &Knowledge, this_year: i64) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
+pub fn lint(kb: &Knowledge, this_year: i64, diags: &mut Diagnostics) {
+    let untrusted = Hosts::new(&kb.untrusted);
     for s in kb.sources.values() {
-        one(kb, s, this_year, &mut diags);
+        one(&untrusted, s, this_year, diags);
     }
-    duplicates(kb, &mut diags);
-    diags
+    duplicates(kb, diags);
 }
 
-fn one(kb: &Knowledge, s: &Source, this_year: i64, diags: &mut Vec<Diagnostic>) {
+fn one(untrusted: &Hosts<'_>, s: &Source, this_year: i64, diags: &mut Diagnostics) {
     let what = format!("source `{}` ({})", s.id, s.kind);
     let mut err = |loc: &Loc, message: String, help: String| {
         diags.push(Diagnostic::error(loc.clone(), message).help(help));
@@ -176,7 +175,7 @@ fn one(kb: &Knowledge, s: &Source, this_year: i64, diags: &mut Vec<Diagnostic>) 
             _ => &s.archive,
         };
         let Some(u) = value else { continue };
-        if let Some(bad) = kb.untrusted.iter().find(|h| h.covers(u)) {
+        if let Some(bad) = untrusted.covering(u) {
             err(
                 s.field_loc(key),
                 format!(
@@ -185,6 +184,44 @@ fn one(kb: &Knowledge, s: &Source, this_year: i64, diags: &mut Vec<Diagnostic>) 
                 ),
                 "cite the original work: the publisher's own address, or leave the address out and give its identifiers (DOI, ISBN, number)".into(),
             );
+        }
+    }
+}
+
+/// The untrusted hosts by host name, so an address is checked with one
+/// lookup per label of its host rather than against every entry.
+struct Hosts<'k> {
+    by_host: std::collections::HashMap<String, Vec<(String, &'k Untrusted)>>,
+}
+
+impl<'k> Hosts<'k> {
+    fn new(list: &'k [Untrusted]) -> Self {
+        let mut by_host: std::collections::HashMap<String, Vec<(String, &'k Untrusted)>> =
+            std::collections::HashMap::new();
+        for u in list {
+            let prefix = u.prefix.to_ascii_lowercase();
+            let (host, path) = prefix.split_once('/').unwrap_or((&prefix, ""));
+            by_host
+                .entry(host.to_string())
+                .or_default()
+                .push((path.to_string(), u));
+        }
+        Hosts { by_host }
+    }
+
+    /// The entry that covers an address: its host or a parent domain of it,
+    /// and its path prefix.
+    fn covering(&self, url: &str) -> Option<&'k Untrusted> {
+        let (host, path) = split_url(url)?;
+        let path = path.to_ascii_lowercase();
+        let mut rest = host.as_str();
+        loop {
+            if let Some(entries) = self.by_host.get(rest)
+                && let Some((_, u)) = entries.iter().find(|(p, _)| path.starts_with(p.as_str()))
+            {
+                return Some(u);
+            }
+            rest = rest.split_once('.')?.1;
         }
     }
 }
@@ -224,7 +261,7 @@ fn wikipedia(s: &Source, what: &str, err: &mut impl FnMut(&Loc, String, String))
 }
 
 /// The same DOI, ISBN or address on two sources.
-fn duplicates(kb: &Knowledge, diags: &mut Vec<Diagnostic>) {
+fn duplicates(kb: &Knowledge, diags: &mut Diagnostics) {
     let mut seen: BTreeMap<(&str, String), &Source> = BTreeMap::new();
     for s in kb.sources.values() {
         let keys = [
