@@ -15,9 +15,15 @@ use std::io::Write as _;
 const TRAITS: [(&str, [&str; 3]); 7] = [
     ("execution", ["direct", "direct", "direct"]),
     ("placement", ["bare-metal", "os-kernel", "hosted"]),
-    ("host_mode", ["hypervisor-only", "general-purpose-os", "microkernel"]),
+    (
+        "host_mode",
+        ["hypervisor-only", "general-purpose-os", "microkernel"],
+    ),
     ("vcpu_scheduler", ["hypervisor", "host-os", "unknown"]),
-    ("guest_memory", ["hypervisor", "host-os", "static-partitioning"]),
+    (
+        "guest_memory",
+        ["hypervisor", "host-os", "static-partitioning"],
+    ),
     ("device_drivers", ["hypervisor", "host-os", "service-vm"]),
     ("needs_host_os", ["no", "yes", "unknown"]),
 ];
@@ -76,9 +82,15 @@ fn main() {
                     values[i % 3]
                 };
                 if v == "unknown" {
-                    let _ = writeln!(out, "{t} = {{ value = \"unknown\", note = \"Not documented.\" }}");
+                    let _ = writeln!(
+                        out,
+                        "{t} = {{ value = \"unknown\", note = \"Not documented.\" }}"
+                    );
                 } else {
-                    let _ = writeln!(out, "{t} = {{ value = \"{v}\", sources = [\"{s1}\", \"{s2}\"] }}");
+                    let _ = writeln!(
+                        out,
+                        "{t} = {{ value = \"{v}\", sources = [\"{s1}\", \"{s2}\"] }}"
+                    );
                 }
             }
             if i % 3 == 0 {

@@ -15,7 +15,7 @@ use crate::engine::classify;
 use crate::error::Error;
 use crate::explain::{self, Explanation, Listed};
 use crate::load::{self, Inputs, Loaded};
-use crate::model::{Knowledge, Subject, Verdict};
+use crate::model::{Knowledge, Product, Subject, Verdict};
 use crate::prose::count;
 use crate::query::{self, Query};
 use crate::render::{json, markdown, text};
@@ -146,7 +146,7 @@ fn check(
 
 /// Answers a query in its format, writing to `out`: text is built and then
 /// written, JSON is streamed.
-fn answer(kb: &Knowledge, query: &Query<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::Result<()> {
     let mut text = |s: String| out.write_all(s.as_bytes());
     match query {
         Query::List {
@@ -154,13 +154,15 @@ fn answer(kb: &Knowledge, query: &Query<'_>, out: &mut dyn Write) -> io::Result<
             list,
             format,
         } => {
-            let mut rows: Vec<Listed<'_>> = kb
+            let kept: Vec<&Product> = kb
                 .products
                 .iter()
                 .filter(|p| query::keep(p, list))
-                .map(|p| Listed::new(&classify(kb, Subject::of(p), school, &[])))
-                .filter(|r| list.verdict.is_none_or(|v| r.verdict == v))
                 .collect();
+            let mut rows: Vec<Listed<'_>> = par_map(&kept, |p| {
+                Listed::new(&classify(kb, Subject::of(p), school, &[]))
+            });
+            rows.retain(|r| list.verdict.is_none_or(|v| r.verdict == v));
             query::sort(&mut rows, list.sort, |r| r.product, |r| r.verdict);
             match format {
                 ListFormat::Table => text(text::list(&rows)),
@@ -241,33 +243,35 @@ fn answer(kb: &Knowledge, query: &Query<'_>, out: &mut dyn Write) -> io::Result<
             assumptions,
             format,
         } => {
-            // Each product's verdicts under every school, contested products
-            // first (the sort is stable, so ids stay in order). Only the
-            // verdicts are kept; JSON builds each debate again as it writes.
-            let mut rows: Vec<(&str, Vec<Verdict>, bool)> = kb
-                .products
-                .iter()
-                .map(|p| {
-                    let d = Debate::new(kb, Subject::of(p), assumptions);
-                    let verdicts = d.by_school.iter().map(|c| c.verdict).collect();
-                    (p.id.as_str(), verdicts, d.contested())
-                })
-                .collect();
+            // Each product under every school, contested products first
+            // (the sort is stable, so ids stay in order).
+            let all: Vec<&Product> = kb.products.iter().collect();
+            let mut rows = par_map(&all, |p: &&'k Product| {
+                let d = Debate::new(kb, Subject::of(p), assumptions);
+                let verdicts: Vec<Verdict> = d.by_school.iter().map(|c| c.verdict).collect();
+                let contested = d.contested();
+                (*p, verdicts, contested)
+            });
             rows.sort_by_key(|r| !r.2);
             match format {
-                Format::Table => text(text::matrix(kb, &rows, assumptions)),
-                Format::Json => json::matrix(
-                    out,
-                    rows.iter().filter_map(|(id, _, _)| kb.product(id)).map(|p| {
-                        let d = Debate::new(kb, Subject::of(p), assumptions);
-                        let a = d
-                            .by_school
-                            .first()
-                            .map(|c| explain::assumed(c, assumptions))
-                            .unwrap_or_default();
-                        (d, a)
-                    }),
-                ),
+                Format::Table => {
+                    let rows: Vec<_> = rows
+                        .into_iter()
+                        .map(|(p, v, c)| (p.id.as_str(), v, c))
+                        .collect();
+                    text(text::matrix(kb, &rows, assumptions))
+                }
+                Format::Json => json::matrix(out, &rows, |(p, _, _)| {
+                    // Each debate is built again as it is written, rather
+                    // than all held in memory.
+                    let d = Debate::new(kb, Subject::of(p), assumptions);
+                    let assumed = d
+                        .by_school
+                        .first()
+                        .map(|c| explain::assumed(c, assumptions))
+                        .unwrap_or_default();
+                    json::debate_view(&d, &assumed)
+                }),
             }
         }
         Query::Cite {
@@ -294,4 +298,24 @@ fn answer(kb: &Knowledge, query: &Query<'_>, out: &mut dyn Write) -> io::Result<
             })
         }
     }
+}
+
+/// Maps `f` over `items` on two threads for long lists, keeping the order.
+/// Classification is pure, so the result is the same as a plain map.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.len() < 1000 {
+        return items.iter().map(f).collect();
+    }
+    let (a, b) = items.split_at(items.len() / 2);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(move || b.iter().map(f).collect::<Vec<R>>());
+        let mut out: Vec<R> = a.iter().map(f).collect();
+        out.extend(
+            second
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        );
+        out
+    })
 }

@@ -382,7 +382,10 @@ impl Diagnostics {
             .per_file
             .values()
             .fold((0, 0), |(e, w), x| (e + x.1, w + x.2));
-        (kept_errors + errors, self.kept.len() - kept_errors + warnings)
+        (
+            kept_errors + errors,
+            self.kept.len() - kept_errors + warnings,
+        )
     }
 
     /// For each file past the cap: its name, and the errors and warnings not shown.
@@ -390,7 +393,13 @@ impl Diagnostics {
         self.per_file
             .iter()
             .filter(|(_, x)| x.1 + x.2 > 0)
-            .map(|(file, x)| (file.map_or("the command line", |f| files.get(f).name.as_str()), x.1, x.2))
+            .map(|(file, x)| {
+                (
+                    file.map_or("the command line", |f| files.get(f).name.as_str()),
+                    x.1,
+                    x.2,
+                )
+            })
             .collect()
     }
 }

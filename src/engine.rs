@@ -345,9 +345,12 @@ fn read<'k>(
             let assumed = assumptions.iter().rev().find(|a| a.trait_id == t);
             let (value, sources, note, origin) = match (assumed, subject.fact(t)) {
                 (Some(a), _) => (Cow::Owned(a.value.clone()), &[][..], None, Origin::Assumed),
-                (None, Some((f, origin))) => {
-                    (Cow::Borrowed(f.value.as_str()), &f.sources[..], f.note.as_deref(), origin)
-                }
+                (None, Some((f, origin))) => (
+                    Cow::Borrowed(f.value.as_str()),
+                    &f.sources[..],
+                    f.note.as_deref(),
+                    origin,
+                ),
                 (None, None) => (Cow::Borrowed(UNKNOWN), &[][..], None, Origin::Missing),
             };
             Reading {

@@ -178,7 +178,11 @@ const PARALLEL_BYTES: usize = 256 * 1024;
 
 /// Reads some of a file's top-level pieces, in order; the flag says whether
 /// any had a syntax error.
-fn parse_pieces(text: &str, file: FileId, pieces: &[std::ops::Range<usize>]) -> (Layer, Diagnostics, bool) {
+fn parse_pieces(
+    text: &str,
+    file: FileId,
+    pieces: &[std::ops::Range<usize>],
+) -> (Layer, Diagnostics, bool) {
     let mut diags = Diagnostics::default();
     let mut layer = Layer::default();
     let mut syntax = false;
@@ -248,13 +252,15 @@ fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
         if open.is_none() && is_header(line) {
             starts.push(at);
         }
-        let code = match open {
-            Some(_) => line,
-            None => line.split('#').next().unwrap_or(""),
-        };
-        for delim in ["\"\"\"", "'''"] {
-            if open.is_none_or(|o| o == delim) && code.matches(delim).count() % 2 == 1 {
-                open = if open.is_some() { None } else { Some(delim) };
+        if line.contains("\"\"\"") || line.contains("'''") {
+            let code = match open {
+                Some(_) => line,
+                None => line.split('#').next().unwrap_or(""),
+            };
+            for delim in ["\"\"\"", "'''"] {
+                if open.is_none_or(|o| o == delim) && code.matches(delim).count() % 2 == 1 {
+                    open = if open.is_some() { None } else { Some(delim) };
+                }
             }
         }
         at += line.len();

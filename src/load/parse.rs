@@ -173,7 +173,9 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
         field_locs.push(("year", loc));
         y
     });
-    if let Some((u, (_, loc))) = text.get("url").zip(field_locs.iter().find(|(k, _)| *k == "url"))
+    if let Some((u, (_, loc))) = text
+        .get("url")
+        .zip(field_locs.iter().find(|(k, _)| *k == "url"))
         && !(u.starts_with("https://") || u.starts_with("http://"))
     {
         cx.error_at(

@@ -345,46 +345,49 @@ pub struct ShowOutput {
 pub fn show(out: &mut dyn Write, kb: &Knowledge, e: &Explanation<'_>) -> io::Result<()> {
     let c = &e.classification;
     let p = c.subject.product;
-    write(out, &ShowOutput {
-        schema_version: SCHEMA_VERSION,
-        id: p.id.clone(),
-        name: p.name.clone(),
-        aliases: p.aliases.iter().map(|a| a.value.clone()).collect(),
-        vendor: p.vendor.clone(),
-        first_release: p.first_release,
-        license: p.license.clone(),
-        status: p.status,
-        role: p.role,
-        backend: p.backend.as_ref().map(|b| b.id.clone()),
-        architectures: p.architectures.clone(),
-        homepage: p.homepage.clone(),
-        description: p.description.clone(),
-        configuration: c.subject.configuration.map(|cf| cf.id.clone()),
-        verdict: c.verdict,
-        school: c.school.id.clone(),
-        reason: OneLine(c).to_string(),
-        hypothetical: e.hypothetical(),
-        assumptions: assumptions(&e.assumptions),
-        chain: chain(c),
-        metadata_sources: ids(&ref_ids(&p.sources)),
-        traits: p
-            .traits
-            .iter()
-            .map(|(k, f)| {
-                (
-                    k.clone(),
-                    FactView {
-                        value: f.value.clone(),
-                        sources: ids(&ref_ids(&f.sources)),
-                        note: f.note.clone(),
-                    },
-                )
-            })
-            .collect(),
-        configurations: configurations(&e.configurations),
-        disputes: p.disputes.iter().map(dispute).collect(),
-        sources: sources(kb, &p.cited_sources()),
-    })
+    write(
+        out,
+        &ShowOutput {
+            schema_version: SCHEMA_VERSION,
+            id: p.id.clone(),
+            name: p.name.clone(),
+            aliases: p.aliases.iter().map(|a| a.value.clone()).collect(),
+            vendor: p.vendor.clone(),
+            first_release: p.first_release,
+            license: p.license.clone(),
+            status: p.status,
+            role: p.role,
+            backend: p.backend.as_ref().map(|b| b.id.clone()),
+            architectures: p.architectures.clone(),
+            homepage: p.homepage.clone(),
+            description: p.description.clone(),
+            configuration: c.subject.configuration.map(|cf| cf.id.clone()),
+            verdict: c.verdict,
+            school: c.school.id.clone(),
+            reason: OneLine(c).to_string(),
+            hypothetical: e.hypothetical(),
+            assumptions: assumptions(&e.assumptions),
+            chain: chain(c),
+            metadata_sources: ids(&ref_ids(&p.sources)),
+            traits: p
+                .traits
+                .iter()
+                .map(|(k, f)| {
+                    (
+                        k.clone(),
+                        FactView {
+                            value: f.value.clone(),
+                            sources: ids(&ref_ids(&f.sources)),
+                            note: f.note.clone(),
+                        },
+                    )
+                })
+                .collect(),
+            configurations: configurations(&e.configurations),
+            disputes: p.disputes.iter().map(dispute).collect(),
+            sources: sources(kb, &p.cited_sources()),
+        },
+    )
 }
 
 /// A convention a criterion follows for the value it read.
@@ -570,35 +573,38 @@ pub fn explain(out: &mut dyn Write, e: &Explanation<'_>) -> io::Result<()> {
             .map(|r| r.criterion.id.clone())
             .collect()
     };
-    write(out, &ExplainOutput {
-        schema_version: SCHEMA_VERSION,
-        id: c.subject.product.id.clone(),
-        name: c.subject.product.name.clone(),
-        configuration: c.subject.configuration.map(|cf| cf.id.clone()),
-        verdict: c.verdict,
-        school: c.school.id.clone(),
-        combine: c.school.combine,
-        hypothetical: e.hypothetical(),
-        assumptions: assumptions(&e.assumptions),
-        reason: OneLine(c).to_string(),
-        chain: chain(c),
-        decided_by: c.decider.product.id.clone(),
-        criteria: c.readings.iter().map(criterion).collect(),
-        disagreement: (c.verdict == Verdict::Neither).then(|| Disagreement {
-            type1: side(Lean::Type1),
-            type2: side(Lean::Type2),
-        }),
-        unknown: c
-            .unknown()
-            .iter()
-            .map(|r| r.trait_id().to_string())
-            .collect(),
-        changes: changes(&e.changes),
-        changes_truncated: e.changes.truncated,
-        configurations: configurations(&e.configurations),
-        disputes: e.disputes.iter().map(|d| dispute(d)).collect(),
-        sources: e.sources.iter().map(|s| SourceView::from(*s)).collect(),
-    })
+    write(
+        out,
+        &ExplainOutput {
+            schema_version: SCHEMA_VERSION,
+            id: c.subject.product.id.clone(),
+            name: c.subject.product.name.clone(),
+            configuration: c.subject.configuration.map(|cf| cf.id.clone()),
+            verdict: c.verdict,
+            school: c.school.id.clone(),
+            combine: c.school.combine,
+            hypothetical: e.hypothetical(),
+            assumptions: assumptions(&e.assumptions),
+            reason: OneLine(c).to_string(),
+            chain: chain(c),
+            decided_by: c.decider.product.id.clone(),
+            criteria: c.readings.iter().map(criterion).collect(),
+            disagreement: (c.verdict == Verdict::Neither).then(|| Disagreement {
+                type1: side(Lean::Type1),
+                type2: side(Lean::Type2),
+            }),
+            unknown: c
+                .unknown()
+                .iter()
+                .map(|r| r.trait_id().to_string())
+                .collect(),
+            changes: changes(&e.changes),
+            changes_truncated: e.changes.truncated,
+            configurations: configurations(&e.configurations),
+            disputes: e.disputes.iter().map(|d| dispute(d)).collect(),
+            sources: e.sources.iter().map(|s| SourceView::from(*s)).collect(),
+        },
+    )
 }
 
 /// One school in `schools`.
@@ -633,24 +639,27 @@ pub struct SchoolsOutput {
 
 /// `schools` as JSON.
 pub fn schools(out: &mut dyn Write, kb: &Knowledge) -> io::Result<()> {
-    write(out, &SchoolsOutput {
-        schema_version: SCHEMA_VERSION,
-        schools: kb
-            .schools
-            .iter()
-            .enumerate()
-            .map(|(i, s)| SchoolView {
-                id: s.id.clone(),
-                name: s.name.clone(),
-                default: i == 0,
-                summary: s.summary.clone(),
-                decisive: ids(&ref_ids(&s.decisive)),
-                combine: s.combine,
-                rule: s.combine.describe().to_string(),
-                sources: sources(kb, &ref_ids(&s.sources)),
-            })
-            .collect(),
-    })
+    write(
+        out,
+        &SchoolsOutput {
+            schema_version: SCHEMA_VERSION,
+            schools: kb
+                .schools
+                .iter()
+                .enumerate()
+                .map(|(i, s)| SchoolView {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    default: i == 0,
+                    summary: s.summary.clone(),
+                    decisive: ids(&ref_ids(&s.decisive)),
+                    combine: s.combine,
+                    rule: s.combine.describe().to_string(),
+                    sources: sources(kb, &ref_ids(&s.sources)),
+                })
+                .collect(),
+        },
+    )
 }
 
 /// A decisive reading in a debate row.
@@ -714,7 +723,8 @@ pub struct DebateView {
     pub parting: PartingView,
 }
 
-fn debate_view(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> DebateView {
+/// One product under every school, as the contract writes it.
+pub fn debate_view(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> DebateView {
     let parting = d.parting();
     DebateView {
         id: d.subject.product.id.clone(),
@@ -766,10 +776,13 @@ pub struct DebateOutput {
 
 /// `debate PRODUCT` as JSON.
 pub fn debate(out: &mut dyn Write, d: &Debate<'_>, assumed: &[Assumed<'_>]) -> io::Result<()> {
-    write(out, &DebateOutput {
-        schema_version: SCHEMA_VERSION,
-        debate: debate_view(d, assumed),
-    })
+    write(
+        out,
+        &DebateOutput {
+            schema_version: SCHEMA_VERSION,
+            debate: debate_view(d, assumed),
+        },
+    )
 }
 
 /// `debate` without a product.
@@ -781,28 +794,67 @@ pub struct MatrixOutput {
     pub products: Vec<DebateView>,
 }
 
-/// `debate` without a product as written: the fields of [`MatrixOutput`],
-/// with each product's debate built only when it is written.
-#[derive(Serialize)]
-#[serde(bound(serialize = "Streamed<I>: Serialize"))]
-struct MatrixOut<I> {
-    schema_version: u32,
-    products: Streamed<I>,
-}
-
-/// `debate` without a product, as JSON: `debates` yields each product's
-/// debate and assumptions in the order to write them.
-pub fn matrix<'k>(
+/// `debate` without a product, as JSON: the debate of each item, in order,
+/// built by `view`. Items are built and serialized in chunks on two threads
+/// and written in order as each pair of chunks is done, so the document is
+/// never held whole; the bytes are those of the pretty-printed
+/// [`MatrixOutput`].
+pub fn matrix<T: Sync>(
     out: &mut dyn Write,
-    debates: impl Iterator<Item = (Debate<'k>, Vec<Assumed<'k>>)>,
+    items: &[T],
+    view: impl Fn(&T) -> DebateView + Sync,
 ) -> io::Result<()> {
-    write(
+    /// Items per chunk.
+    const CHUNK: usize = 256;
+    write!(
         out,
-        &MatrixOut {
-            schema_version: SCHEMA_VERSION,
-            products: Streamed::new(debates.map(|(d, a)| debate_view(&d, &a))),
-        },
-    )
+        "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"products\": ["
+    )?;
+    if items.is_empty() {
+        return out.write_all(b"]\n}\n");
+    }
+    // One item as the array holds it: pretty-printed, indented two levels.
+    let element = |item: &T| -> Vec<u8> {
+        let one = serde_json::to_vec_pretty(&view(item)).unwrap_or_default();
+        let mut indented = Vec::with_capacity(one.len() + one.len() / 8);
+        indented.extend_from_slice(b"    ");
+        for b in one {
+            indented.push(b);
+            if b == b'\n' {
+                indented.extend_from_slice(b"    ");
+            }
+        }
+        indented
+    };
+    let chunk = |part: &[T]| -> Vec<u8> {
+        let mut buf = Vec::new();
+        for item in part {
+            buf.extend_from_slice(b",\n");
+            buf.extend(element(item));
+        }
+        buf
+    };
+    let mut first = true;
+    for pair in items.chunks(2 * CHUNK) {
+        let (a, b) = pair.split_at(pair.len().min(CHUNK));
+        let (a, b) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| chunk(b));
+            let a = chunk(a);
+            (
+                a,
+                second
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        });
+        for buf in [a, b] {
+            // The first element is not preceded by a comma.
+            let skip = if first && !buf.is_empty() { 1 } else { 0 };
+            first &= buf.is_empty();
+            out.write_all(&buf[skip..])?;
+        }
+    }
+    out.write_all(b"\n  ]\n}\n")
 }
 
 /// Who cites a source.
@@ -837,20 +889,23 @@ pub struct SourcesOutput {
 
 /// `sources` as JSON.
 pub fn sources_output(out: &mut dyn Write, citations: &Citations<'_>) -> io::Result<()> {
-    write(out, &SourcesOutput {
-        schema_version: SCHEMA_VERSION,
-        sources: citations
-            .iter()
-            .map(|(s, by)| SourceEntry {
-                source: SourceView::from(*s),
-                cited_by: CitedBy {
-                    products: ids(&by.products),
-                    criteria: ids(&by.criteria),
-                    schools: ids(&by.schools),
-                },
-            })
-            .collect(),
-    })
+    write(
+        out,
+        &SourcesOutput {
+            schema_version: SCHEMA_VERSION,
+            sources: citations
+                .iter()
+                .map(|(s, by)| SourceEntry {
+                    source: SourceView::from(*s),
+                    cited_by: CitedBy {
+                        products: ids(&by.products),
+                        criteria: ids(&by.criteria),
+                        schools: ids(&by.schools),
+                    },
+                })
+                .collect(),
+        },
+    )
 }
 
 /// One diagnostic with its place.
@@ -886,26 +941,29 @@ pub struct CheckOutput {
 /// `check --format json`: every diagnostic with its place.
 pub fn check(out: &mut dyn Write, files: &Files, diags: &Diagnostics) -> io::Result<()> {
     let (errors, warnings) = diags.tally();
-    write(out, &CheckOutput {
-        schema_version: SCHEMA_VERSION,
-        errors,
-        warnings,
-        diagnostics: diags
-            .iter()
-            .map(|d| {
-                let place = d.loc.as_ref().map(|loc| {
-                    let (l, c) = files.line_col(loc);
-                    (files.get(loc.file).name.clone(), l, c)
-                });
-                DiagnosticView {
-                    severity: d.severity,
-                    message: d.message.clone(),
-                    file: place.as_ref().map(|p| p.0.clone()),
-                    line: place.as_ref().map(|p| p.1),
-                    column: place.as_ref().map(|p| p.2),
-                    help: d.help.clone(),
-                }
-            })
-            .collect(),
-    })
+    write(
+        out,
+        &CheckOutput {
+            schema_version: SCHEMA_VERSION,
+            errors,
+            warnings,
+            diagnostics: diags
+                .iter()
+                .map(|d| {
+                    let place = d.loc.as_ref().map(|loc| {
+                        let (l, c) = files.line_col(loc);
+                        (files.get(loc.file).name.clone(), l, c)
+                    });
+                    DiagnosticView {
+                        severity: d.severity,
+                        message: d.message.clone(),
+                        file: place.as_ref().map(|p| p.0.clone()),
+                        line: place.as_ref().map(|p| p.1),
+                        column: place.as_ref().map(|p| p.2),
+                        help: d.help.clone(),
+                    }
+                })
+                .collect(),
+        },
+    )
 }

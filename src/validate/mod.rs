@@ -464,47 +464,66 @@ impl<'k> Validator<'k> {
     }
 
     /// Backends must end at a product classified by its own facts. Each
-    /// chain is followed to its end (any length) with a set of the subjects
-    /// seen; a cycle is reported once, where it starts.
+    /// subject has at most one backend, so the subjects form chains; every
+    /// chain is walked once (any length), and each cycle is reported once
+    /// for every subject on it, where that subject names its backend.
     fn cycles(&mut self) {
         let kb = self.kb;
-        // Subjects already known to reach a product classified by its own
-        // facts, so long shared chains are walked once.
-        let mut settled: HashSet<String> = HashSet::default();
-        for start in kb.subjects() {
-            let mut seen: Vec<Subject<'_>> = Vec::new();
-            let mut keys: HashSet<String> = HashSet::default();
+        let subjects: Vec<Subject<'k>> = kb.subjects().collect();
+        let identity = |s: &Subject<'_>| {
+            (
+                s.product as *const crate::model::Product as usize,
+                s.configuration
+                    .map_or(0, |c| c as *const crate::model::Configuration as usize),
+            )
+        };
+        let index: HashMap<(usize, usize), usize> = subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (identity(s), i))
+            .collect();
+        let next: Vec<Option<usize>> = subjects
+            .iter()
+            .map(|s| {
+                let b = s.backend().filter(|_| s.role().delegates())?;
+                index.get(&identity(&kb.backend(&b.id)?)).copied()
+            })
+            .collect();
+        // 0: not reached yet; 1: on the chain being walked; 2: done.
+        let mut state = vec![0u8; subjects.len()];
+        for start in 0..subjects.len() {
+            let mut chain = Vec::new();
             let mut cur = start;
-            loop {
-                let key = cur.to_string();
-                if settled.contains(&key) {
-                    break;
+            while state[cur] == 0 {
+                state[cur] = 1;
+                chain.push(cur);
+                match next[cur] {
+                    Some(n) => cur = n,
+                    None => break,
                 }
-                if !keys.insert(key) {
-                    if cur.to_string() == start.to_string() {
-                        let mut chain: Vec<String> = seen.iter().map(|s| s.to_string()).collect();
-                        chain.push(start.to_string());
-                        let here = start.backend().map_or(start.loc(), |b| &b.loc);
-                        self.error(
-                            here,
-                            format!("backends form a cycle: {}", chain.join(" -> ")),
-                            Some("one product in the chain must be a hypervisor classified by its own facts".into()),
-                        );
-                    }
-                    break;
+            }
+            if state[cur] == 1
+                && let Some(at) = chain.iter().position(|&i| i == cur)
+                && next[cur].is_some()
+            {
+                let cycle = &chain[at..];
+                for k in 0..cycle.len() {
+                    let names: Vec<String> = cycle[k..]
+                        .iter()
+                        .chain(&cycle[..=k])
+                        .map(|&i| subjects[i].to_string())
+                        .collect();
+                    let s = subjects[cycle[k]];
+                    let here = s.backend().map_or(s.loc(), |b| &b.loc);
+                    self.error(
+                        here,
+                        format!("backends form a cycle: {}", names.join(" -> ")),
+                        Some("one product in the chain must be a hypervisor classified by its own facts".into()),
+                    );
                 }
-                seen.push(cur);
-                match cur
-                    .backend()
-                    .filter(|_| cur.role().delegates())
-                    .and_then(|b| kb.backend(&b.id))
-                {
-                    Some(next) => cur = next,
-                    None => {
-                        settled.extend(seen.iter().map(|s| s.to_string()));
-                        break;
-                    }
-                }
+            }
+            for i in chain {
+                state[i] = 2;
             }
         }
     }
