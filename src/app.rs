@@ -11,7 +11,7 @@ use crate::cite;
 use crate::cli::{CiteFormat, Cli, Command, Format, ListFormat};
 use crate::debate::Debate;
 use crate::diagnostic::{self, Diagnostics, Files};
-use crate::engine::classify;
+use crate::engine::{Chains, classify_in};
 use crate::error::Error;
 use crate::explain::{self, Explanation, Listed};
 use crate::load::{self, Inputs, Loaded};
@@ -159,8 +159,9 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                 .iter()
                 .filter(|p| query::keep(p, list))
                 .collect();
+            let chains = Chains::new(kb);
             let mut rows: Vec<Listed<'_>> = par_map(&kept, |p| {
-                Listed::new(&classify(kb, Subject::of(p), school, &[]))
+                Listed::new(&classify_in(kb, &chains, Subject::of(p), school, &[]))
             });
             rows.retain(|r| list.verdict.is_none_or(|v| r.verdict == v));
             query::sort(&mut rows, list.sort, |r| r.product, |r| r.verdict);
@@ -246,8 +247,9 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
             // Each product under every school, contested products first
             // (the sort is stable, so ids stay in order).
             let all: Vec<&Product> = kb.products.iter().collect();
+            let chains = Chains::new(kb);
             let mut rows = par_map(&all, |p: &&'k Product| {
-                let d = Debate::new(kb, Subject::of(p), assumptions);
+                let d = Debate::within(kb, &chains, Subject::of(p), assumptions);
                 let verdicts: Vec<Verdict> = d.by_school.iter().map(|c| c.verdict).collect();
                 let contested = d.contested();
                 (*p, verdicts, contested)
@@ -264,7 +266,7 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                 Format::Json => json::matrix(out, &rows, |(p, _, _)| {
                     // Each debate is built again as it is written, rather
                     // than all held in memory.
-                    let d = Debate::new(kb, Subject::of(p), assumptions);
+                    let d = Debate::within(kb, &chains, Subject::of(p), assumptions);
                     let assumed = d
                         .by_school
                         .first()

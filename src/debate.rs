@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::engine::{Assumption, Classification, Reading, classify};
+use crate::engine::{Assumption, Chains, Classification, Reading, classify, classify_in};
 use crate::model::{Knowledge, Lean, School, Subject, Verdict};
 
 /// One subject under every school, in the schools' data order.
@@ -36,6 +36,22 @@ impl<'k> Debate<'k> {
             .schools
             .iter()
             .map(|s| classify(kb, subject, s, assumptions))
+            .collect();
+        Debate { subject, by_school }
+    }
+
+    /// As [`Debate::new`], with the backend chains of the whole catalog
+    /// already followed (for a debate of every product).
+    pub fn within(
+        kb: &'k Knowledge,
+        chains: &Chains<'k>,
+        subject: Subject<'k>,
+        assumptions: &[Assumption],
+    ) -> Self {
+        let by_school = kb
+            .schools
+            .iter()
+            .map(|s| classify_in(kb, chains, subject, s, assumptions))
             .collect();
         Debate { subject, by_school }
     }

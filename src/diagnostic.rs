@@ -39,18 +39,33 @@ pub struct SourceFile {
     pub name: String,
     /// The file's text.
     pub text: String,
-    line_starts: Vec<usize>,
+    /// The 0-based line at the start of each [`BLOCK`]-byte block: a
+    /// position's line is found by counting newlines in at most one block,
+    /// and the index costs four bytes per block however many lines the file
+    /// has.
+    block_lines: Vec<u32>,
 }
+
+/// The bytes per entry of a file's line index.
+const BLOCK: usize = 4096;
 
 impl SourceFile {
     fn new(name: String, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        let mut line = 0u32;
+        let block_lines = text
+            .as_bytes()
+            .chunks(BLOCK)
+            .map(|block| {
+                let at_start = line;
+                let newlines = block.iter().filter(|&&b| b == b'\n').count();
+                line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+                at_start
+            })
             .collect();
         SourceFile {
             name,
             text,
-            line_starts,
+            block_lines,
         }
     }
 
@@ -58,13 +73,22 @@ impl SourceFile {
     /// (without its newline).
     fn line_of(&self, offset: usize) -> (usize, Range<usize>) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&next| next - 1);
-        (line, start..end.max(start))
+        let bytes = self.text.as_bytes();
+        let block = offset / BLOCK;
+        let before = self.block_lines.get(block).copied().unwrap_or(0) as usize;
+        let within = bytes[block * BLOCK..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        let start = bytes[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[offset..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| offset + i);
+        (before + within, start..end)
     }
 
     /// Line and column (both 1-based; the column counts characters) of a byte offset.

@@ -116,8 +116,11 @@ pub struct Classification<'k> {
     pub school: &'k School,
     /// The verdict.
     pub verdict: Verdict,
-    /// The backend chain, when the subject delegates: each link in order.
+    /// The backend chain, when the subject delegates: each link in order
+    /// (for a long chain classified in a list, its first links and its last).
     pub chain: Vec<Link<'k>>,
+    /// Links of a long chain left out of `chain`, between its first links and its last.
+    pub skipped: usize,
     /// The subject whose own facts decided (the subject itself when it does not delegate).
     pub decider: Subject<'k>,
     /// Every criterion read against the decider's facts, decisive ones
@@ -246,11 +249,11 @@ pub fn classify<'k>(
     assumptions: &[Assumption],
 ) -> Classification<'k> {
     let mut chain = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     let mut cur = subject;
     let mut broken = None;
     while cur.role().delegates() {
-        if !seen.insert(cur.to_string()) {
+        if !seen.insert(Knowledge::identity(cur)) {
             broken = Some(Broken::Cycle(cur.to_string()));
             break;
         }
@@ -269,18 +272,32 @@ pub fn classify<'k>(
         });
         cur = next;
     }
+    decide(kb, subject, chain, cur, broken, school, assumptions)
+}
+
+/// Reads the decider's facts and combines them, once the chain is known.
+fn decide<'k>(
+    kb: &'k Knowledge,
+    subject: Subject<'k>,
+    chain: Vec<Link<'k>>,
+    decider: Subject<'k>,
+    broken: Option<Broken>,
+    school: &'k School,
+    assumptions: &[Assumption],
+) -> Classification<'k> {
     if let Some(broken) = broken {
         return Classification {
             subject,
             school,
             verdict: Verdict::Undetermined,
             chain,
-            decider: cur,
+            skipped: 0,
+            decider,
             readings: Vec::new(),
             broken: Some(broken),
         };
     }
-    let mut readings = read(kb, cur, school, assumptions);
+    let mut readings = read(kb, decider, school, assumptions);
     let leans: Vec<Option<Lean>> = readings
         .iter()
         .filter(|r| r.decisive)
@@ -300,9 +317,170 @@ pub fn classify<'k>(
         school,
         verdict,
         chain,
-        decider: cur,
+        skipped: 0,
+        decider,
         readings,
         broken: None,
+    }
+}
+
+/// Where every subject's backend chain ends, found in one walk over all
+/// subjects, so classifying a whole catalog stays linear however long its
+/// chains are.
+pub struct Chains<'k> {
+    ends: rustc_hash::FxHashMap<(usize, usize), End<'k>>,
+}
+
+/// The end of one subject's backend chain.
+#[derive(Clone)]
+struct End<'k> {
+    /// The subject whose facts decide (or where the chain broke).
+    decider: Subject<'k>,
+    /// The last subject that delegates, just before the decider.
+    last: Option<Subject<'k>>,
+    /// How many links the chain has.
+    links: usize,
+    /// Why the chain breaks, if it does.
+    broken: Option<Broken>,
+}
+
+impl<'k> Chains<'k> {
+    /// Follows every subject's chain once.
+    pub fn new(kb: &'k Knowledge) -> Self {
+        let subjects: Vec<Subject<'k>> = kb.subjects().collect();
+        let index: rustc_hash::FxHashMap<(usize, usize), usize> = subjects
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (Knowledge::identity(*s), i))
+            .collect();
+        // Each subject's next step: none (it decides), a subject, or broken.
+        let next: Vec<Option<Result<usize, Broken>>> = subjects
+            .iter()
+            .map(|s| {
+                if !s.role().delegates() {
+                    return None;
+                }
+                Some(match s.backend() {
+                    None => Err(Broken::MissingBackend(String::new())),
+                    Some(b) => kb
+                        .backend(&b.id)
+                        .and_then(|t| index.get(&Knowledge::identity(t)).copied())
+                        .ok_or_else(|| Broken::MissingBackend(b.id.clone())),
+                })
+            })
+            .collect();
+        let mut ends: Vec<Option<End<'k>>> = vec![None; subjects.len()];
+        let mut on_walk = vec![false; subjects.len()];
+        for start in 0..subjects.len() {
+            let mut walk = Vec::new();
+            let mut cur = start;
+            // Walk until a known end, a decider, a break, or a cycle.
+            let tail: End<'k> = loop {
+                if let Some(e) = &ends[cur] {
+                    break e.clone();
+                }
+                if on_walk[cur] {
+                    break End {
+                        decider: subjects[cur],
+                        last: None,
+                        links: 0,
+                        broken: Some(Broken::Cycle(subjects[cur].to_string())),
+                    };
+                }
+                match &next[cur] {
+                    None => {
+                        break End {
+                            decider: subjects[cur],
+                            last: None,
+                            links: 0,
+                            broken: None,
+                        };
+                    }
+                    Some(Err(b)) => {
+                        break End {
+                            decider: subjects[cur],
+                            last: None,
+                            links: 0,
+                            broken: Some(b.clone()),
+                        };
+                    }
+                    Some(Ok(n)) => {
+                        on_walk[cur] = true;
+                        walk.push(cur);
+                        cur = *n;
+                    }
+                }
+            };
+            // Everything walked ends where `cur` does, one link further each.
+            let mut end = tail;
+            for &i in walk.iter().rev() {
+                on_walk[i] = false;
+                end = End {
+                    last: end.last.or(Some(subjects[i])),
+                    links: end.links + 1,
+                    ..end
+                };
+                ends[i] = Some(end.clone());
+            }
+            if ends[start].is_none() {
+                ends[start] = Some(end);
+            }
+        }
+        Chains {
+            ends: subjects
+                .iter()
+                .zip(ends)
+                .filter_map(|(s, e)| Some((Knowledge::identity(*s), e?)))
+                .collect(),
+        }
+    }
+}
+
+/// Classifies a subject as [`classify`] does, but finds the end of a long
+/// backend chain in `chains`: the classification keeps the chain's first
+/// two links and its last, and counts the rest in `skipped`.
+pub fn classify_in<'k>(
+    kb: &'k Knowledge,
+    chains: &Chains<'k>,
+    subject: Subject<'k>,
+    school: &'k School,
+    assumptions: &[Assumption],
+) -> Classification<'k> {
+    match chains.ends.get(&Knowledge::identity(subject)) {
+        Some(end) if end.links > 3 => {
+            let mut chain = Vec::new();
+            let mut cur = subject;
+            for _ in 0..2 {
+                let Some(next) = cur.backend().and_then(|b| kb.backend(&b.id)) else {
+                    break;
+                };
+                chain.push(Link {
+                    subject: cur,
+                    role: cur.role(),
+                    backend: next,
+                });
+                cur = next;
+            }
+            if let Some(last) = end.last {
+                chain.push(Link {
+                    subject: last,
+                    role: last.role(),
+                    backend: end.decider,
+                });
+            }
+            let mut c = decide(
+                kb,
+                subject,
+                chain,
+                end.decider,
+                end.broken.clone(),
+                school,
+                assumptions,
+            );
+            c.skipped = end.links.saturating_sub(3);
+            c
+        }
+        _ => classify(kb, subject, school, assumptions),
     }
 }
 

@@ -160,7 +160,12 @@ fn labels(readings: &[&Reading<'_>]) -> Vec<String> {
 impl fmt::Display for OneLine<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.0;
-        for link in &c.chain {
+        // A long chain shows its first links and its last, so the line stays short.
+        let n = c.chain.len();
+        for (i, link) in c.chain.iter().enumerate() {
+            if i == n - 1 && c.skipped > 0 {
+                write!(f, "... {} more backends ...: ", c.skipped)?;
+            }
             write!(f, "{} over {}", link.role, link.backend.product.name)?;
             if let Some(cf) = link.backend.configuration {
                 write!(f, " ({})", cf.id)?;

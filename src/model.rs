@@ -922,15 +922,28 @@ impl Knowledge {
     /// Resolves a backend reference written in data: an exact product id,
     /// optionally with a configuration (`id@config`).
     pub fn backend(&self, reference: &str) -> Option<Subject<'_>> {
-        let r: SubjectRef = reference.parse().ok()?;
-        let product = self.product(&r.product)?;
-        match r.configuration {
+        let (id, config) = match reference.rsplit_once('@') {
+            Some((id, c)) => (id, Some(c)),
+            None => (reference, None),
+        };
+        let product = self.product(id)?;
+        match config {
             None => Some(Subject::of(product)),
             Some(c) => Some(Subject::in_configuration(
                 product,
-                product.configuration(&c)?,
+                product.configuration(c)?,
             )),
         }
+    }
+
+    /// A subject's identity, cheap to compare and hash: the addresses of
+    /// its product and configuration.
+    pub fn identity(s: Subject<'_>) -> (usize, usize) {
+        (
+            s.product as *const Product as usize,
+            s.configuration
+                .map_or(0, |c| c as *const Configuration as usize),
+        )
     }
 
     /// Every name a product can be looked up by, for suggestions.

@@ -38,27 +38,65 @@ impl<'a, S: AsRef<str>> List<'a, S> {
 }
 
 impl<S: AsRef<str>> fmt::Display for List<'_, S> {
+    /// Joins the items; past [`MAX_LISTED`] items, the list ends with "and N
+    /// more", so no list from data can flood a line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.items.len();
-        for (i, item) in self.items.iter().enumerate() {
+        let (shown, more) = if self.items.len() > MAX_LISTED {
+            (
+                &self.items[..MAX_LISTED - 1],
+                self.items.len() - (MAX_LISTED - 1),
+            )
+        } else {
+            (self.items, 0)
+        };
+        let n = shown.len() + usize::from(more > 0);
+        for (i, item) in shown.iter().enumerate() {
             if i > 0 {
-                f.write_str(if i + 1 == n {
-                    match self.conjunction {
-                        "and" => " and ",
-                        _ => " or ",
-                    }
-                } else {
-                    ", "
-                })?;
+                f.write_str(if i + 1 == n { self.last_joiner() } else { ", " })?;
             }
             if self.ticked {
-                write!(f, "`{}`", item.as_ref())?;
+                write!(f, "`{}`", escape(item.as_ref()))?;
             } else {
-                f.write_str(item.as_ref())?;
+                f.write_str(&escape(item.as_ref()))?;
             }
+        }
+        if more > 0 {
+            write!(f, "{}{more} more", self.last_joiner())?;
         }
         Ok(())
     }
+}
+
+impl<S: AsRef<str>> List<'_, S> {
+    fn last_joiner(&self) -> &'static str {
+        match self.conjunction {
+            "and" => " and ",
+            _ => " or ",
+        }
+    }
+}
+
+/// Replaces characters that would act on a terminal rather than show on it
+/// (control characters, bidirectional overrides, zero-width marks) with a
+/// visible escape like `\u{1b}`, so data can never move the cursor, recolour
+/// the screen or reorder a line. Newlines and tabs are kept.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    };
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A noun in the singular or the plural, by count: `plural(1, "trait", "traits")`.
@@ -107,23 +145,16 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// The most candidates a "did you mean" compares with.
 pub const MAX_CANDIDATES: usize = 10_000;
 
-/// The most names a hint lists when none is close.
-const MAX_LISTED: usize = 12;
+/// The most items a list shows before "and N more".
+pub const MAX_LISTED: usize = 12;
 
 /// A hint for an unknown name: "did you mean `x`?" for a close one, else
 /// "the {what} are `a`, `b` and `c`" (at most a dozen, then "and N more").
 pub fn did_you_mean(name: &str, candidates: &[&str], what: &str) -> String {
-    if let Some(c) = closest(name, candidates.iter().copied()).first() {
-        return format!("did you mean `{c}`?");
+    match closest(name, candidates.iter().copied()).first() {
+        Some(c) => format!("did you mean `{}`?", escape(c)),
+        None => format!("the {what} are {}", List::and(candidates).ticked()),
     }
-    if candidates.len() <= MAX_LISTED {
-        return format!("the {what} are {}", List::and(candidates).ticked());
-    }
-    format!(
-        "the {what} include {} and {} more",
-        List::and(&candidates[..MAX_LISTED - 1]).ticked(),
-        candidates.len() - (MAX_LISTED - 1)
-    )
 }
 
 #[cfg(test)]
@@ -172,5 +203,6 @@ mod tests {
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         let hint = did_you_mean("qqqqqq", &many, "names");
         assert!(hint.ends_with("and 29 more"), "{hint}");
+        assert_eq!(escape("a\u{1b}[2Jb\u{202e}c\n"), "a\\u{1b}[2Jb\\u{202e}c\n");
     }
 }

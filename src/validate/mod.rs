@@ -63,8 +63,17 @@ fn named(s: Subject<'_>) -> String {
 
 impl<'k> Validator<'k> {
     fn error(&mut self, loc: &Loc, message: String, help: Option<String>) {
+        self.error_hinted(loc, message, || help);
+    }
+
+    /// Records an error whose hint is worked out only if the error will be
+    /// shown: a hint that compares names is not computed thousands of times
+    /// for errors past the per-file cap.
+    fn error_hinted(&mut self, loc: &Loc, message: String, help: impl FnOnce() -> Option<String>) {
         let mut d = Diagnostic::error(loc.clone(), message);
-        d.help = help;
+        if !self.diags.full(loc.file) {
+            d.help = help();
+        }
         self.diags.push(d);
     }
 
@@ -74,15 +83,17 @@ impl<'k> Validator<'k> {
         for r in refs {
             self.cited.insert(&r.id);
             if !self.kb.sources.contains_key(&r.id) {
-                let ids: Vec<&str> = self.kb.sources.keys().map(String::as_str).collect();
-                let help = match crate::prose::closest(&r.id, ids).first() {
-                    Some(c) => format!("did you mean `{c}`?"),
-                    None => "define it in a `[[source]]` table".to_string(),
-                };
-                self.error(
+                let kb = self.kb;
+                self.error_hinted(
                     &r.loc,
                     format!("{} cites source `{}`, which is not defined", owner(), r.id),
-                    Some(help),
+                    || {
+                        let ids = kb.sources.keys().map(String::as_str);
+                        Some(match crate::prose::closest(&r.id, ids).first() {
+                            Some(c) => format!("did you mean `{}`?", crate::prose::escape(c)),
+                            None => "define it in a `[[source]]` table".to_string(),
+                        })
+                    },
                 );
             }
         }
@@ -93,32 +104,36 @@ impl<'k> Validator<'k> {
         for c in &kb.criteria {
             self.cite(&c.sources, || format!("criterion `{}`", c.id));
             let Some(t) = kb.trait_def(c.trait_id()) else {
-                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
-                self.error(
+                self.error_hinted(
                     &c.trait_ref.loc,
                     format!(
                         "criterion `{}` reads unknown trait `{}`",
                         c.id,
                         c.trait_id()
                     ),
-                    Some(did_you_mean(c.trait_id(), &ids, "traits")),
+                    || {
+                        let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+                        Some(did_you_mean(c.trait_id(), &ids, "traits"))
+                    },
                 );
                 continue;
             };
             let mut listed: HashMap<&str, Lean> = HashMap::default();
             for (value, lean) in &c.leans {
                 if t.value(&value.id).is_none() {
-                    self.error(
+                    self.error_hinted(
                         &value.loc,
                         format!(
                             "criterion `{}` maps `{}`, which is not a value of trait `{}`",
                             c.id, value.id, t.id
                         ),
-                        Some(did_you_mean(
-                            &value.id,
-                            &t.value_ids(),
-                            &format!("values of `{}`", t.id),
-                        )),
+                        || {
+                            Some(did_you_mean(
+                                &value.id,
+                                &t.value_ids(),
+                                &format!("values of `{}`", t.id),
+                            ))
+                        },
                     );
                 } else if let Some(first) = listed.insert(&value.id, *lean) {
                     self.error(
@@ -184,11 +199,14 @@ impl<'k> Validator<'k> {
             let mut seen = HashSet::default();
             for r in &s.decisive {
                 if kb.criterion(&r.id).is_none() {
-                    let ids: Vec<&str> = kb.criteria.iter().map(|c| c.id.as_str()).collect();
-                    self.error(
+                    self.error_hinted(
                         &r.loc,
                         format!("school `{}` names unknown criterion `{}`", s.id, r.id),
-                        Some(did_you_mean(&r.id, &ids, "criteria")),
+                        || {
+                            let ids: Vec<&str> =
+                                kb.criteria.iter().map(|c| c.id.as_str()).collect();
+                            Some(did_you_mean(&r.id, &ids, "criteria"))
+                        },
                     );
                 } else if !seen.insert(r.id.as_str()) {
                     self.error(
@@ -298,11 +316,13 @@ impl<'k> Validator<'k> {
         for (trait_id, f) in facts {
             self.cite(&f.sources, || format!("trait `{trait_id}` of {}", named(s)));
             let Some(t) = kb.trait_def(trait_id) else {
-                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
-                self.error(
+                self.error_hinted(
                     &f.key_loc,
                     format!("{} has unknown trait `{trait_id}`", named(s)),
-                    Some(did_you_mean(trait_id, &ids, "traits")),
+                    || {
+                        let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+                        Some(did_you_mean(trait_id, &ids, "traits"))
+                    },
                 );
                 continue;
             };
@@ -379,19 +399,22 @@ impl<'k> Validator<'k> {
                 };
                 match kb.product(&target.product) {
                     None => {
-                        let ids: Vec<&str> = kb.products.iter().map(|q| q.id.as_str()).collect();
-                        let help = match crate::prose::closest(&target.product, ids).first() {
-                            Some(c) => format!("did you mean `{c}`?"),
-                            None => "name the id of a product in the catalog".to_string(),
-                        };
-                        self.error(
+                        self.error_hinted(
                             &b.loc,
                             format!(
                                 "{} names backend `{}`, which is not in the catalog",
                                 named(s),
                                 b.id
                             ),
-                            Some(help),
+                            || {
+                                let ids = kb.products.iter().map(|q| q.id.as_str());
+                                Some(match crate::prose::closest(&target.product, ids).first() {
+                                    Some(c) => {
+                                        format!("did you mean `{}`?", crate::prose::escape(c))
+                                    }
+                                    None => "name the id of a product in the catalog".to_string(),
+                                })
+                            },
                         );
                     }
                     Some(q)
@@ -470,13 +493,7 @@ impl<'k> Validator<'k> {
     fn cycles(&mut self) {
         let kb = self.kb;
         let subjects: Vec<Subject<'k>> = kb.subjects().collect();
-        let identity = |s: &Subject<'_>| {
-            (
-                s.product as *const crate::model::Product as usize,
-                s.configuration
-                    .map_or(0, |c| c as *const crate::model::Configuration as usize),
-            )
-        };
+        let identity = |s: &Subject<'_>| Knowledge::identity(*s);
         let index: HashMap<(usize, usize), usize> = subjects
             .iter()
             .enumerate()
