@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::explain::{self, Explanation, Listed};
 use crate::load::{self, Inputs, Loaded};
 use crate::model::{Knowledge, Product, Subject, Verdict};
-use crate::prose::count;
+use crate::prose::{MAX_LISTED, clip, count, escape};
 use crate::query::{self, Query};
 use crate::render::{json, markdown, text};
 
@@ -77,17 +77,71 @@ fn load_and_validate(inputs: &Inputs) -> Result<(Loaded, Diagnostics), Error> {
     if !diags.iter().any(|d| d.stage == diagnostic::Stage::Syntax) {
         diags.absorb(crate::validate::validate(&loaded.knowledge));
     }
-    diags.sort();
+    blame_replacements(&loaded, &mut diags);
+    diags.sort(loaded.first_user_file);
     Ok((loaded, diags))
+}
+
+/// When the built-in data has errors and a user's file replaced built-in
+/// entities, the errors most likely follow from the replacement: says so at
+/// each replacement, in the user's file, which is listed first.
+fn blame_replacements(loaded: &Loaded, diags: &mut Diagnostics) {
+    let builtin_errors = diags
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Error)
+        .filter(|d| {
+            d.loc
+                .as_ref()
+                .is_some_and(|l| l.file < loaded.first_user_file)
+        })
+        .count();
+    if builtin_errors == 0 {
+        return;
+    }
+    for (kind, id, loc) in &loaded.replaced {
+        diags.push(
+            diagnostic::Diagnostic::warning(
+                loc.clone(),
+                format!(
+                    "this {kind} replaces built-in {kind} `{id}`, and the built-in data now has {}",
+                    count(builtin_errors, "error", "errors")
+                ),
+            )
+            .help(format!(
+                "the errors in built-in files below may follow from this replacement: \
+                 keep what the built-in `{id}` defines, or give yours another id"
+            )),
+        );
+    }
 }
 
 /// Prints diagnostics to `err`, errors and warnings alike. A closed stderr
 /// leaves nowhere to report; the exit code still tells.
 fn report(files: &Files, diags: &Diagnostics, err: &mut dyn Write) {
+    // Diagnostics are capped per file; this caps them over all files, so
+    // stderr stays well under a megabyte however many files are given.
+    let mut budget = STDERR_BUDGET;
+    let mut held_back = 0usize;
     for d in diags.iter() {
-        let _ = writeln!(err, "{}", d.render(files));
+        let shown = d.render(files);
+        let shown = escape(&clip(&shown, DIAGNOSTIC_BYTES)).into_owned();
+        if shown.len() >= budget {
+            held_back += 1;
+            continue;
+        }
+        budget -= shown.len();
+        let _ = writeln!(err, "{shown}");
     }
-    for (file, errors, warnings) in diags.unshown(files) {
+    if held_back > 0 {
+        let _ = writeln!(
+            err,
+            "note: {} more not shown (hvkb writes at most {} KiB of diagnostics)\n",
+            count(held_back, "diagnostic", "diagnostics"),
+            STDERR_BUDGET / 1024
+        );
+    }
+    for (file, errors, warnings) in diags.unshown(files).into_iter().take(MAX_LISTED) {
+        let file = escape(&clip(file, 1024)).into_owned();
         let _ = writeln!(
             err,
             "note: {} and {} more in {file} are not shown (hvkb shows the first {} of a file, and stops reading it there)\n",
@@ -98,9 +152,16 @@ fn report(files: &Files, diags: &Diagnostics, err: &mut dyn Write) {
     }
 }
 
+/// The most bytes of diagnostics written to stderr in one run.
+const STDERR_BUDGET: usize = 512 * 1024;
+
+/// The most bytes of one diagnostic.
+const DIAGNOSTIC_BYTES: usize = 8 * 1024;
+
 /// Writes the output and flushes it.
 fn emit(out: &mut dyn Write, text: &str) -> Result<(), Error> {
-    out.write_all(text.as_bytes()).map_err(Error::Output)?;
+    out.write_all(escape(text).as_bytes())
+        .map_err(Error::Output)?;
     out.flush().map_err(Error::Output)
 }
 
@@ -116,9 +177,15 @@ fn check(
     let (errors, warnings) = diags.tally();
     let kb = &loaded.knowledge;
     match format {
-        Format::Json => json::check(out, &loaded.files, diags)
-            .and_then(|()| out.flush())
-            .map_err(Error::Output)?,
+        // When the data has errors, the exit code must say so even if the
+        // reader of the JSON went away: a write error only counts when
+        // there is nothing worse to report.
+        Format::Json => {
+            let written = json::check(out, &loaded.files, diags).and_then(|()| out.flush());
+            if errors == 0 {
+                written.map_err(Error::Output)?;
+            }
+        }
         Format::Table => {
             report(&loaded.files, diags, err);
             if errors == 0 {
@@ -147,7 +214,9 @@ fn check(
 /// Answers a query in its format, writing to `out`: text is built and then
 /// written, JSON is streamed.
 fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::Result<()> {
-    let mut text = |s: String| out.write_all(s.as_bytes());
+    // Text written from data passes through `escape`, so no value can act
+    // on the terminal (JSON escapes control characters itself).
+    let mut text = |s: String| out.write_all(escape(&s).as_bytes());
     match query {
         Query::List {
             school,

@@ -116,6 +116,16 @@ impl Files {
         FileId(self.files.len() - 1)
     }
 
+    /// How many files are registered.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether no file is registered.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
     /// The file behind an id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0]
@@ -311,7 +321,12 @@ fn snippet(
         // The span is empty or at the end of the line: mark the place after it.
         marker.push(mark);
     }
-    let _ = writeln!(out, "{line_no} | {}", shown.trim_end());
+    let _ = writeln!(
+        out,
+        "{line_no:>width$} | {}",
+        shown.trim_end(),
+        width = pad.len()
+    );
     let label = if label.is_empty() {
         String::new()
     } else {
@@ -387,10 +402,16 @@ impl Diagnostics {
             .is_some_and(|e| e.0 >= PER_FILE)
     }
 
-    /// Orders the kept diagnostics by file and position, errors first where they coincide.
-    pub fn sort(&mut self) {
+    /// Orders the kept diagnostics by file and position, errors first where
+    /// they coincide. Files from `first_user_file` on (the user's) come
+    /// before the built-in ones: what a user can edit is named first.
+    pub fn sort(&mut self, first_user_file: FileId) {
         self.kept.sort_by(|a, b| {
-            let key = |d: &Diagnostic| d.loc.as_ref().map(|l| (l.file, l.span.start));
+            let key = |d: &Diagnostic| {
+                d.loc
+                    .as_ref()
+                    .map(|l| (l.file < first_user_file, l.file, l.span.start))
+            };
             key(a).cmp(&key(b)).then(a.severity.cmp(&b.severity))
         });
     }

@@ -32,6 +32,18 @@ pub enum FileProblem {
         /// The limit in MiB.
         limit_mib: u64,
     },
+    /// With this file, the data given comes to more than hvkb reads in one run.
+    #[error("with it, the data files come to more than the {limit_mib} MiB hvkb reads in one run")]
+    TotalTooLarge {
+        /// The limit in MiB.
+        limit_mib: u64,
+    },
+    /// Reading the file would block (a kernel log, a trace pipe, a hung mount).
+    #[error("reading it would block: it is not an ordinary file on disk")]
+    Blocks,
+    /// The file's size changed while it was read.
+    #[error("it changed while it was being read")]
+    Changed,
     /// The file is not UTF-8 text.
     #[error("it is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 {

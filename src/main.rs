@@ -11,6 +11,7 @@ use clap::Parser;
 
 use hvkb::cli::Cli;
 use hvkb::error::{EXIT_ERROR, Error};
+use hvkb::prose::{clip, escape};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -41,8 +42,11 @@ fn main() -> ExitCode {
 fn report(e: &Error) {
     let mut err = io::stderr().lock();
     let prefix = if e.is_summary() { "" } else { "hvkb: " };
-    let _ = writeln!(err, "{prefix}error: {e}");
+    // Messages can quote what the user typed or the data holds: cut long
+    // ones, and never let them act on the terminal.
+    let shown = |s: &str| escape(&clip(s, 4096)).into_owned();
+    let _ = writeln!(err, "{prefix}error: {}", shown(&e.to_string()));
     if let Some(hint) = e.hint() {
-        let _ = writeln!(err, "hvkb: hint: {hint}");
+        let _ = writeln!(err, "hvkb: hint: {}", shown(&hint));
     }
 }

@@ -334,8 +334,9 @@ pub struct Work {
 pub struct Source {
     /// Stable id, cited by facts.
     pub id: String,
-    /// The bibliographic record.
-    pub work: Work,
+    /// The bibliographic record (boxed: a source moves between several
+    /// collections while the data loads, and a pointer moves cheaply).
+    pub work: Box<Work>,
     /// Where it is defined.
     pub loc: Loc,
     /// Where each field is written, by key, so lints can point at it.
@@ -580,6 +581,10 @@ pub struct Product {
     pub disputes: Vec<Dispute>,
     /// Where it is defined (its `[[product]]` table).
     pub loc: Loc,
+    /// Where its `id` is written.
+    pub id_loc: Loc,
+    /// Where its `name` is written.
+    pub name_loc: Loc,
 }
 
 impl Product {

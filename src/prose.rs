@@ -99,6 +99,23 @@ pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Cuts `text` to at most `max` bytes (at a character boundary), marking
+/// the cut, so one value from the data cannot flood a terminal.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!(
+        "{} [... {} bytes cut]",
+        &text[..end],
+        text.len() - end
+    ))
+}
+
 /// A noun in the singular or the plural, by count: `plural(1, "trait", "traits")`.
 pub fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }

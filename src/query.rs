@@ -286,6 +286,8 @@ fn hypothetical(files: &mut Files, name: &str, facts: &[FactArg]) -> Product {
             file,
             span: 0..at.saturating_sub(1),
         },
+        id_loc: Loc { file, span: 0..0 },
+        name_loc: Loc { file, span: 0..0 },
     }
 }
 

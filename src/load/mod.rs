@@ -30,6 +30,13 @@ pub const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin
 /// The largest data file hvkb reads.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most data hvkb reads in one run, over all files given: ten files at
+/// the size cap.
+pub const MAX_TOTAL_BYTES: u64 = 10 * MAX_FILE_BYTES;
+
+/// How long hvkb waits for one file to be read before giving up on it.
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The entities one data file defines, in file order.
 #[derive(Debug, Default)]
 pub struct Layer {
@@ -86,16 +93,50 @@ pub fn read_file(path: &Path) -> Result<String, Error> {
             limit_mib: MAX_FILE_BYTES / (1024 * 1024),
         }));
     }
-    let file = fs::File::open(path).map_err(|e| fail(FileProblem::Io(e)))?;
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    // `take` bounds the read even if the file grows while we read it.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(FileProblem::Io(e)))?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    // Non-blocking: a file that would block on read (`/proc/kmsg`, a trace
+    // pipe) fails at once with `WouldBlock` instead of waiting for ever.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| {
+        fail(if e.kind() == std::io::ErrorKind::NotFound {
+            FileProblem::Missing
+        } else {
+            FileProblem::Io(e)
+        })
+    })?;
+    // The read runs on its own thread so that a file that blocks in a way
+    // `O_NONBLOCK` does not cover (a hung network mount) cannot hang hvkb:
+    // after READ_TIMEOUT it is given up, and the thread ends with the process.
+    let expected = meta.len();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+        // `take` bounds the read even if the file grows while we read it.
+        let read = file
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes);
+        let _ = send.send(read);
+    });
+    let bytes = match receive.recv_timeout(READ_TIMEOUT) {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            return Err(fail(FileProblem::Blocks));
+        }
+        Ok(Err(e)) => return Err(fail(FileProblem::Io(e))),
+        Err(_) => return Err(fail(FileProblem::Blocks)),
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(fail(FileProblem::TooLarge {
             limit_mib: MAX_FILE_BYTES / (1024 * 1024),
         }));
+    }
+    // Files under /proc and /sys report a size of 0 and hold more; any
+    // other difference means the file changed while it was read.
+    if expected != 0 && bytes.len() as u64 != expected {
+        return Err(fail(FileProblem::Changed));
     }
     String::from_utf8(bytes).map_err(|e| {
         fail(FileProblem::NotUtf8 {
@@ -319,6 +360,11 @@ pub struct Loaded {
     pub knowledge: Knowledge,
     /// Problems found while reading: syntax and the shape of each table.
     pub diagnostics: Diagnostics,
+    /// The first file that is not built in (files are numbered in load order).
+    pub first_user_file: FileId,
+    /// Built-in entities that a user's file replaced, as `(kind, id, where
+    /// the replacement is)`.
+    pub replaced: Vec<(&'static str, String, Loc)>,
 }
 
 impl Loaded {
@@ -331,12 +377,26 @@ impl Loaded {
 /// Reads and merges the data for a run. I/O problems are errors; problems in
 /// the data are returned as diagnostics for the caller to report.
 pub fn load(inputs: &Inputs) -> Result<Loaded, Error> {
+    let mut total = 0u64;
+    let mut read = |path: &Path| -> Result<(String, String), Error> {
+        let text = read_file(path)?;
+        total += text.len() as u64;
+        if total > MAX_TOTAL_BYTES {
+            return Err(Error::File {
+                path: path.to_path_buf(),
+                problem: FileProblem::TotalTooLarge {
+                    limit_mib: MAX_TOTAL_BYTES / (1024 * 1024),
+                },
+            });
+        }
+        Ok((path.display().to_string(), text))
+    };
     let mut overlays = Vec::new();
     for path in &inputs.catalogs {
-        overlays.push((path.display().to_string(), read_file(path)?));
+        overlays.push(read(path)?);
     }
     let criteria = match &inputs.criteria {
-        Some(path) => Some((path.display().to_string(), read_file(path)?)),
+        Some(path) => Some(read(path)?),
         None => None,
     };
     Ok(load_texts(inputs.builtin, overlays, criteria))
@@ -360,6 +420,7 @@ pub fn load_texts(
             merger.add(layer, 0, &mut diags);
         }
     }
+    let first_user_file = FileId(files.len());
     for (n, (name, text)) in overlays.into_iter().enumerate() {
         let id = files.add(name, text);
         let layer = parse_layer(&files, id, &mut diags);
@@ -372,10 +433,13 @@ pub fn load_texts(
         merger.schools.clear();
         merger.add(layer, usize::MAX, &mut diags);
     }
+    let replaced = std::mem::take(&mut merger.replaced);
     Loaded {
         files,
         knowledge: merger.finish(),
         diagnostics: diags,
+        first_user_file,
+        replaced,
     }
 }
 
@@ -426,7 +490,13 @@ impl<T: Entity> Bin<T> {
     /// Adds `item` from layer group `group`: a later group replaces an
     /// earlier entity with the same id; the same id twice in one group is an
     /// error.
-    fn add(&mut self, item: T, group: usize, diags: &mut Diagnostics) {
+    fn add(
+        &mut self,
+        item: T,
+        group: usize,
+        diags: &mut Diagnostics,
+        replaced: &mut Vec<(&'static str, String, Loc)>,
+    ) {
         match self.index.get(item.id()) {
             Some(&i) if self.items[i].0 == group => diags.push(
                 Diagnostic::error(
@@ -437,7 +507,12 @@ impl<T: Entity> Bin<T> {
                 .related(self.items[i].1.loc().clone(), "first defined here")
                 .help("give this one another id"),
             ),
-            Some(&i) => self.items[i] = (group, item),
+            Some(&i) => {
+                if self.items[i].0 == 0 && group > 0 {
+                    replaced.push((T::KIND, item.id().to_string(), item.loc().clone()));
+                }
+                self.items[i] = (group, item);
+            }
             None => {
                 self.index.insert(item.id().to_string(), self.items.len());
                 self.items.push((group, item));
@@ -445,9 +520,15 @@ impl<T: Entity> Bin<T> {
         }
     }
 
-    fn extend(&mut self, items: Vec<T>, group: usize, diags: &mut Diagnostics) {
+    fn extend(
+        &mut self,
+        items: Vec<T>,
+        group: usize,
+        diags: &mut Diagnostics,
+        replaced: &mut Vec<(&'static str, String, Loc)>,
+    ) {
         for item in items {
-            self.add(item, group, diags);
+            self.add(item, group, diags, replaced);
         }
     }
 
@@ -470,16 +551,23 @@ struct Merger {
     schools: Bin<School>,
     products: Bin<Product>,
     untrusted: Bin<Untrusted>,
+    replaced: Vec<(&'static str, String, Loc)>,
 }
 
 impl Merger {
     fn add(&mut self, layer: Layer, group: usize, diags: &mut Diagnostics) {
-        self.sources.extend(layer.sources, group, diags);
-        self.traits.extend(layer.traits, group, diags);
-        self.criteria.extend(layer.criteria, group, diags);
-        self.schools.extend(layer.schools, group, diags);
-        self.products.extend(layer.products, group, diags);
-        self.untrusted.extend(layer.untrusted, group, diags);
+        self.sources
+            .extend(layer.sources, group, diags, &mut self.replaced);
+        self.traits
+            .extend(layer.traits, group, diags, &mut self.replaced);
+        self.criteria
+            .extend(layer.criteria, group, diags, &mut self.replaced);
+        self.schools
+            .extend(layer.schools, group, diags, &mut self.replaced);
+        self.products
+            .extend(layer.products, group, diags, &mut self.replaced);
+        self.untrusted
+            .extend(layer.untrusted, group, diags, &mut self.replaced);
     }
 
     fn finish(self) -> Knowledge {

@@ -196,7 +196,7 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
     let mut take = |key: &str| text.remove(key);
     Some(Source {
         id: id.id,
-        work: Work {
+        work: Box::new(Work {
             kind: kind.unwrap_or(SourceKind::Docs),
             title,
             authors: authors.into_iter().map(|(a, _)| a).collect(),
@@ -220,7 +220,7 @@ fn source(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Source> {
             commit: take("commit"),
             note: take("note"),
             weak,
-        },
+        }),
         loc: cx.loc(t.span.clone()),
         field_locs,
     })
@@ -549,8 +549,21 @@ fn product(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Product> {
             "dispute",
         ],
     );
-    let name = t.text_or_empty(cx, "name");
-    let aliases = t.strings(cx, "aliases", false);
+    let (name, name_loc) = t
+        .text(cx, "name")
+        .unwrap_or_else(|| (String::new(), cx.loc(t.span.clone())));
+    let mut aliases = t.strings(cx, "aliases", false);
+    aliases.retain(|(alias, loc)| {
+        let blank = alias.trim().is_empty();
+        if blank {
+            cx.error_at(
+                loc.clone(),
+                format!("an alias in {} is empty", t.label),
+                Some("remove it: an alias is another name the product is looked up by".into()),
+            );
+        }
+        !blank
+    });
     let vendor = t.text_or_empty(cx, "vendor");
     let first_release = t.integer(cx, "first_release", true);
     let license = t.text_or_empty(cx, "license");
@@ -595,9 +608,12 @@ fn product(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Product> {
         .into_iter()
         .filter_map(|d| dispute(cx, d))
         .collect();
+    let id = id?;
     Some(Product {
-        id: id?.id,
+        id: id.id,
+        id_loc: id.loc,
         name,
+        name_loc,
         aliases: aliases
             .into_iter()
             .map(|(value, loc)| Located { value, loc })

@@ -78,7 +78,7 @@ impl From<&Source> for SourceView {
     fn from(s: &Source) -> Self {
         SourceView {
             id: s.id.clone(),
-            work: s.work.clone(),
+            work: (*s.work).clone(),
         }
     }
 }

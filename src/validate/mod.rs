@@ -273,38 +273,43 @@ impl<'k> Validator<'k> {
         self.cycles();
     }
 
-    /// Ids, names and aliases must pick out one product each.
+    /// Ids, names and aliases must pick out one product each, compared
+    /// case-insensitively and without surrounding blanks. Products are taken
+    /// in the order they are written, so when a user's file (read after the
+    /// built-in data) reuses a name, the error is in the user's file.
     fn names(&mut self) {
-        let mut owners: HashMap<String, &str> = HashMap::default();
-        for p in &self.kb.products {
-            owners.insert(p.id.to_lowercase(), &p.id);
-        }
-        // In the order the products are written, so a user's file, read
-        // after the built-in data, is the one told its alias is taken.
+        let mut owners: HashMap<String, (&str, &Loc)> = HashMap::default();
         let mut in_order: Vec<&crate::model::Product> = self.kb.products.iter().collect();
         in_order.sort_by_key(|p| (p.loc.file, p.loc.span.start));
         for p in in_order {
-            let mut own = HashSet::default();
-            own.insert(p.id.to_lowercase());
-            for alias in &p.aliases {
-                let key = alias.value.to_lowercase();
-                if !own.insert(key.clone()) {
+            let written = std::iter::once(("id", p.id.as_str(), &p.id_loc))
+                .chain(std::iter::once(("name", p.name.as_str(), &p.name_loc)))
+                .chain(
+                    p.aliases
+                        .iter()
+                        .map(|a| ("alias", a.value.as_str(), &a.loc)),
+                );
+            for (what, value, loc) in written {
+                let key = value.trim().to_lowercase();
+                if key.is_empty() {
                     continue;
                 }
                 match owners.get(&key) {
-                    Some(other) if *other != p.id => {
-                        let msg = format!(
-                            "alias `{}` of product `{}` is already a name of product `{other}`",
-                            alias.value, p.id
-                        );
-                        self.error(
-                            &alias.loc,
-                            msg,
-                            Some("remove it or choose another alias".into()),
-                        );
+                    Some(&(other, other_loc)) if other != p.id => {
+                        let mut d = Diagnostic::error(
+                            loc.clone(),
+                            format!(
+                                "{what} `{value}` of product `{}` is already a name of product `{}`",
+                                p.id, other
+                            ),
+                        )
+                        .help("ids, names and aliases must each pick out one product: choose another");
+                        d = d.related(other_loc.clone(), "the other product's name");
+                        self.diags.push(d);
                     }
-                    _ => {
-                        owners.insert(key, &p.id);
+                    Some(_) => {}
+                    None => {
+                        owners.insert(key, (&p.id, loc));
                     }
                 }
             }
