@@ -17,9 +17,11 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout and exit 0; usage errors exit 2.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_ERROR } else { 0 });
+            // Help and version go to stdout and exit 0 (or 2 if they could
+            // not be written, as on a full disk); usage errors exit 2.
+            let printed = e.print();
+            let failed = e.use_stderr() || printed.is_err();
+            return ExitCode::from(if failed { EXIT_ERROR } else { 0 });
         }
     };
     // Buffered: a long output goes out in large writes, not line by line.

@@ -18,6 +18,8 @@ mod data_sources;
 mod errors;
 /// Output compared byte for byte with reviewed golden files.
 mod golden;
+/// Hostile input, one class per test: bounded output, the documented code.
+mod hostile;
 /// Property tests of the loader and the engine.
 mod properties;
 /// The README shows real output.

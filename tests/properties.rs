@@ -170,3 +170,48 @@ fn every_built_in_subject_classifies_under_every_school_and_its_changes_hold() {
         }
     }
 }
+
+/// A catalog of `n` products where product `i` delegates to `targets[i]`
+/// (an index, or past the end for a missing backend) or decides itself.
+fn delegation_graph(targets: &[Option<usize>]) -> String {
+    let mut s = String::new();
+    for (i, t) in targets.iter().enumerate() {
+        let (role, backend) = match t {
+            Some(j) if *j < targets.len() => ("vmm", format!("backend = \"g{j}\"\n")),
+            Some(_) => ("vmm", "backend = \"nowhere\"\n".to_string()),
+            None => ("hypervisor", String::new()),
+        };
+        s.push_str(&format!(
+            "[[product]]\nid = \"g{i}\"\nname = \"G {i}\"\nvendor = \"V\"\nfirst_release = 2020\nlicense = \"MIT\"\nstatus = \"active\"\nrole = \"{role}\"\n{backend}architectures = [\"x86-64\"]\nhomepage = \"https://example.org/\"\ndescription = \"d\"\nsources = [\"kvm-api\"]\n\n"
+        ));
+    }
+    s
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Following every chain once (for lists and the debate matrix) gives
+    /// each subject what walking its own chain gives, on any graph:
+    /// long chains, cycles, missing backends.
+    #[test]
+    fn chains_followed_once_agree_with_each_walk(
+        targets in prop::collection::vec(prop::option::of(0..14usize), 1..12)
+    ) {
+        let loaded = load_texts(true, vec![("graph.toml".into(), delegation_graph(&targets))], None);
+        let kb = &loaded.knowledge;
+        let chains = hvkb::engine::Chains::new(kb);
+        for school in &kb.schools {
+            for s in kb.subjects() {
+                let walked = classify(kb, s, school, &[]);
+                let fast = hvkb::engine::classify_in(kb, &chains, s, school, &[]);
+                prop_assert_eq!(fast.verdict, walked.verdict, "{}", s);
+                prop_assert_eq!(&fast.decider.product.id, &walked.decider.product.id);
+                prop_assert_eq!(fast.broken.is_some(), walked.broken.is_some());
+                if walked.broken.is_none() {
+                    prop_assert_eq!(fast.chain.len() + fast.skipped, walked.chain.len());
+                }
+            }
+        }
+    }
+}
