@@ -28,6 +28,7 @@ const TRAITS: [(&str, [&str; 3]); 7] = [
     ("needs_host_os", ["no", "yes", "unknown"]),
 ];
 
+#[allow(dead_code)] // The benchmarks include this file for `catalog` alone.
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args
@@ -35,6 +36,14 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .expect("usage: gen_catalog N [PREFIX]");
     let prefix = args.next().unwrap_or_else(|| "syn".to_string());
+    std::io::stdout()
+        .lock()
+        .write_all(catalog(n, &prefix).as_bytes())
+        .expect("write the catalog");
+}
+
+/// The catalog of `n` products with ids `PREFIX-0` to `PREFIX-(n-1)`.
+pub fn catalog(n: usize, prefix: &str) -> String {
     let mut out = String::with_capacity(n * 1500);
     for i in 0..n {
         let id = format!("{prefix}-{i}");
@@ -44,7 +53,7 @@ fn main() {
         let delegates = i % 10 >= 5;
         let _ = write!(
             out,
-            "[[source]]\nid = \"{s1}\"\nkind = \"docs\"\ntitle = \"Manual of product {i}\"\npublisher = \"Vendor {i}\"\nyear = 2020\nurl = \"https://vendor{i}.example/manual\"\nretrieved = \"2026-01-01\"\n\n"
+            "[[source]]\nid = \"{s1}\"\nkind = \"docs\"\ntitle = \"Manual of product {i}\"\npublisher = \"Vendor {i}\"\nyear = 2020\nurl = \"https://{prefix}-vendor{i}.example/manual\"\nretrieved = \"2026-01-01\"\n\n"
         );
         if !delegates {
             let _ = write!(
@@ -71,7 +80,7 @@ fn main() {
         }
         let _ = write!(
             out,
-            "architectures = [\"x86-64\"]\nhomepage = \"https://vendor{i}.example/\"\ndescription = \"A synthetic product for scale tests.\"\nsources = [\"{s1}\"]\n"
+            "architectures = [\"x86-64\"]\nhomepage = \"https://{prefix}-vendor{i}.example/\"\ndescription = \"A synthetic product for scale tests.\"\nsources = [\"{s1}\"]\n"
         );
         if backend.is_none() {
             out.push_str("\n[product.traits]\n");
@@ -102,8 +111,5 @@ fn main() {
         }
         out.push('\n');
     }
-    std::io::stdout()
-        .lock()
-        .write_all(out.as_bytes())
-        .expect("write the catalog");
+    out
 }

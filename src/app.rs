@@ -11,7 +11,7 @@ use crate::cite;
 use crate::cli::{CiteFormat, Cli, Command, Format, ListFormat};
 use crate::debate::Debate;
 use crate::diagnostic::{self, Diagnostics, Files};
-use crate::engine::{Chains, classify_in};
+use crate::engine::{Chains, classify_in, verdict_in};
 use crate::error::Error;
 use crate::explain::{self, Explanation, Listed};
 use crate::load::{self, Inputs, Loaded};
@@ -318,9 +318,12 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
             let all: Vec<&Product> = kb.products.iter().collect();
             let chains = Chains::new(kb);
             let mut rows = par_map(&all, |p: &&'k Product| {
-                let d = Debate::within(kb, &chains, Subject::of(p), assumptions);
-                let verdicts: Vec<Verdict> = d.by_school.iter().map(|c| c.verdict).collect();
-                let contested = d.contested();
+                let verdicts: Vec<Verdict> = kb
+                    .schools
+                    .iter()
+                    .map(|s| verdict_in(kb, &chains, Subject::of(p), s, assumptions))
+                    .collect();
+                let contested = verdicts.iter().any(|v| Some(v) != verdicts.first());
                 (*p, verdicts, contested)
             });
             rows.sort_by_key(|r| !r.2);

@@ -7,7 +7,7 @@
 //! data models.
 
 use biblatex::{Chunk, Spanned};
-use hayagriva::archive::{ArchivedStyle, locales};
+use hayagriva::archive::{ArchivedStyle, LOCALES};
 use hayagriva::citationberg::Style as CslStyle;
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest, Library,
@@ -264,6 +264,25 @@ fn hayagriva_entry(s: &Source) -> Value {
     Value::Object(e)
 }
 
+/// The US English locale, the one the three styles are written in. Only it
+/// is decoded: decoding every locale hayagriva ships takes longer than the
+/// rest of a run.
+fn english() -> Vec<hayagriva::citationberg::Locale> {
+    LOCALES
+        .iter()
+        .filter(|bytes| bytes.windows(5).any(|w| w == b"en-US"))
+        .filter_map(|bytes| {
+            ciborium::de::from_reader::<hayagriva::citationberg::Locale, _>(*bytes).ok()
+        })
+        .filter(|l| {
+            l.lang
+                .as_ref()
+                .is_some_and(|lang| lang.to_string() == "en-US")
+        })
+        .take(1)
+        .collect()
+}
+
 /// Full references to the sources in a style, in the same order as given.
 pub fn references_in(sources: &[&Source], style: Style) -> Vec<String> {
     // Entry by entry, so one the processor cannot read falls back alone.
@@ -285,7 +304,7 @@ pub fn references_in(sources: &[&Source], style: Style) -> Vec<String> {
     else {
         return sources.iter().map(|s| plain(s)).collect();
     };
-    let locales = locales();
+    let locales = english();
     let mut driver = BibliographyDriver::new();
     for entry in library.iter() {
         driver.citation(CitationRequest::from_items(

@@ -16,7 +16,7 @@
 //! give each other verdict. Everything here is pure and deterministic.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::model::{
     Combine, Criterion, Knowledge, Lean, Origin, Ref, Role, School, Subject, UNKNOWN, Verdict,
@@ -484,6 +484,41 @@ pub fn classify_in<'k>(
     }
 }
 
+/// The verdict [`classify_in`] would give, without building the readings:
+/// only the school's decisive criteria are read. For sorting or counting
+/// many subjects by verdict.
+pub fn verdict_in<'k>(
+    kb: &'k Knowledge,
+    chains: &Chains<'k>,
+    subject: Subject<'k>,
+    school: &'k School,
+    assumptions: &[Assumption],
+) -> Verdict {
+    let Some(end) = chains.ends.get(&Knowledge::identity(subject)) else {
+        return classify(kb, subject, school, assumptions).verdict;
+    };
+    if end.broken.is_some() {
+        return Verdict::Undetermined;
+    }
+    let leans: Vec<Option<Lean>> = school
+        .decisive
+        .iter()
+        .filter_map(|r| kb.criterion(&r.id))
+        .map(|c| {
+            let t = c.trait_id();
+            let value = match assumptions.iter().rev().find(|a| a.trait_id == t) {
+                Some(a) => a.value.as_str(),
+                None => end
+                    .decider
+                    .fact(t)
+                    .map_or(UNKNOWN, |(f, _)| f.value.as_str()),
+            };
+            c.reading(value)
+        })
+        .collect();
+    combine(school.combine, &leans)
+}
+
 /// How a reading relates to a verdict, given the leans of the decisive ones.
 fn stance(r: &Reading<'_>, verdict: Verdict, decisive_leans: &[Lean]) -> Stance {
     if r.decisive {
@@ -510,11 +545,11 @@ fn read<'k>(
     assumptions: &[Assumption],
 ) -> Vec<Reading<'k>> {
     let decisive = school.decisive.iter().filter_map(|r| kb.criterion(&r.id));
-    let decisive_ids: HashSet<&str> = school.decisive.iter().map(|r| r.id.as_str()).collect();
+    // A school names a handful of criteria: a scan beats building a set.
     let others = kb
         .criteria
         .iter()
-        .filter(|c| !decisive_ids.contains(c.id.as_str()));
+        .filter(|c| !school.decisive.iter().any(|r| r.id == c.id));
     decisive
         .map(|c| (c, true))
         .chain(others.map(|c| (c, false)))

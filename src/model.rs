@@ -832,6 +832,7 @@ struct Index {
 
 fn positions(ids: impl Iterator<Item = String>) -> rustc_hash::FxHashMap<String, usize> {
     let mut map = rustc_hash::FxHashMap::default();
+    map.reserve(ids.size_hint().0);
     for (i, id) in ids.enumerate() {
         map.entry(id).or_insert(i);
     }
@@ -845,15 +846,33 @@ impl Knowledge {
         traits: Vec<TraitDef>,
         criteria: Vec<Criterion>,
         schools: Vec<School>,
-        mut products: Vec<Product>,
+        products: Vec<Product>,
         untrusted: Vec<Untrusted>,
     ) -> Self {
-        products.sort_by(|a, b| a.id.cmp(&b.id));
+        // Sorted through an index: a product is a few hundred bytes, and a
+        // sort that moved products would move each one many times.
+        let mut order: Vec<(&str, usize)> = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        order.sort_unstable();
+        let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
+        let mut slots: Vec<Option<Product>> = products.into_iter().map(Some).collect();
+        let products: Vec<Product> = order.iter().filter_map(|&i| slots[i].take()).collect();
         let mut names = positions(products.iter().map(|p| p.id.to_lowercase()));
+        names.reserve(products.iter().map(|p| 1 + p.aliases.len()).sum());
         for (i, p) in products.iter().enumerate() {
             let own = std::iter::once(&p.name).chain(p.aliases.iter().map(|a| &a.value));
             for n in own {
-                names.entry(n.trim().to_lowercase()).or_insert(i);
+                let n = n.trim();
+                // Most names are looked up once: lower-case only when needed.
+                let key = if n.chars().any(char::is_uppercase) {
+                    n.to_lowercase()
+                } else {
+                    n.to_string()
+                };
+                names.entry(key).or_insert(i);
             }
         }
         let index = Index {

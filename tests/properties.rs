@@ -206,6 +206,8 @@ proptest! {
                 let walked = classify(kb, s, school, &[]);
                 let fast = hvkb::engine::classify_in(kb, &chains, s, school, &[]);
                 prop_assert_eq!(fast.verdict, walked.verdict, "{}", s);
+                let verdict = hvkb::engine::verdict_in(kb, &chains, s, school, &[]);
+                prop_assert_eq!(verdict, walked.verdict, "verdict alone, {}", s);
                 prop_assert_eq!(&fast.decider.product.id, &walked.decider.product.id);
                 prop_assert_eq!(fast.broken.is_some(), walked.broken.is_some());
                 if walked.broken.is_none() {

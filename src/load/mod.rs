@@ -54,18 +54,6 @@ pub struct Layer {
     pub untrusted: Vec<Untrusted>,
 }
 
-impl Layer {
-    /// Appends the entities of the layer that follows this one in the file.
-    fn extend(&mut self, next: Layer) {
-        self.sources.extend(next.sources);
-        self.traits.extend(next.traits);
-        self.criteria.extend(next.criteria);
-        self.schools.extend(next.schools);
-        self.products.extend(next.products);
-        self.untrusted.extend(next.untrusted);
-    }
-}
-
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
 /// file of at most [`MAX_FILE_BYTES`]: directories, FIFOs and devices (which
 /// could block or never end) are turned away before they are opened.
@@ -180,7 +168,7 @@ pub const MAX_TABLE_BYTES: usize = 1024 * 1024;
 /// rather than to the file, and lines that hold only blanks or comments are
 /// never handed to the parser. Reading stops once the file has more
 /// problems than anyone reads ([`crate::diagnostic::PER_FILE`]).
-pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Layer {
+pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Vec<Layer> {
     let text = &files.get(file).text;
     let all = pieces(text);
     // A large file is read by two threads, each taking half of its tables
@@ -202,16 +190,17 @@ pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Laye
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut layer = Layer::default();
+    let mut layers = Vec::new();
     let mut syntax = false;
     for (part, part_diags, part_syntax) in results {
-        layer.extend(part);
+        layers.push(part);
         diags.absorb(part_diags);
         syntax |= part_syntax;
     }
     // A syntax error anywhere leaves the file unread: what the rest would
-    // give is not to be trusted.
-    if syntax { Layer::default() } else { layer }
+    // give is not to be trusted. The halves are merged in order, one after
+    // the other, rather than copied into one.
+    if syntax { Vec::new() } else { layers }
 }
 
 /// Files at least this large are read by two threads.
@@ -293,7 +282,9 @@ fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
         if open.is_none() && is_header(line) {
             starts.push(at);
         }
-        if line.contains("\"\"\"") || line.contains("'''") {
+        // A byte scan: most lines hold quotes, few hold three in a row.
+        let triple = |q: u8| line.as_bytes().windows(3).any(|w| w == [q, q, q]);
+        if triple(b'"') || triple(b'\'') {
             let code = match open {
                 Some(_) => line,
                 None => line.split('#').next().unwrap_or(""),
@@ -416,22 +407,26 @@ pub fn load_texts(
     if builtin {
         for (name, text) in BUILTIN {
             let id = files.add(format!("<built-in>/{name}"), *text);
-            let layer = parse_layer(&files, id, &mut diags);
-            merger.add(layer, 0, &mut diags);
+            for layer in parse_layer(&files, id, &mut diags) {
+                merger.add(layer, 0, &mut diags);
+            }
         }
     }
     let first_user_file = FileId(files.len());
     for (n, (name, text)) in overlays.into_iter().enumerate() {
         let id = files.add(name, text);
-        let layer = parse_layer(&files, id, &mut diags);
-        merger.add(layer, n + 1, &mut diags);
+        for layer in parse_layer(&files, id, &mut diags) {
+            merger.add(layer, n + 1, &mut diags);
+        }
     }
     if let Some((name, text)) = criteria {
         let id = files.add(name, text);
-        let layer = parse_layer(&files, id, &mut diags);
+        let layers = parse_layer(&files, id, &mut diags);
         merger.criteria.clear();
         merger.schools.clear();
-        merger.add(layer, usize::MAX, &mut diags);
+        for layer in layers {
+            merger.add(layer, usize::MAX, &mut diags);
+        }
     }
     let replaced = std::mem::take(&mut merger.replaced);
     Loaded {
@@ -527,6 +522,8 @@ impl<T: Entity> Bin<T> {
         diags: &mut Diagnostics,
         replaced: &mut Vec<(&'static str, String, Loc)>,
     ) {
+        self.items.reserve(items.len());
+        self.index.reserve(items.len());
         for item in items {
             self.add(item, group, diags, replaced);
         }

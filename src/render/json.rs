@@ -813,24 +813,15 @@ pub fn matrix<T: Sync>(
     if items.is_empty() {
         return out.write_all(b"]\n}\n");
     }
-    // One item as the array holds it: pretty-printed, indented two levels.
-    let element = |item: &T| -> Vec<u8> {
-        let one = serde_json::to_vec_pretty(&view(item)).unwrap_or_default();
-        let mut indented = Vec::with_capacity(one.len() + one.len() / 8);
-        indented.extend_from_slice(b"    ");
-        for b in one {
-            indented.push(b);
-            if b == b'\n' {
-                indented.extend_from_slice(b"    ");
-            }
-        }
-        indented
-    };
+    // Each item as the array holds it: pretty-printed, two levels in.
     let chunk = |part: &[T]| -> Vec<u8> {
         let mut buf = Vec::new();
         for item in part {
-            buf.extend_from_slice(b",\n");
-            buf.extend(element(item));
+            buf.extend_from_slice(b",\n    ");
+            let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested::new(2));
+            // Writing to memory cannot fail, and the views hold no maps
+            // with non-string keys.
+            let _ = view(item).serialize(&mut ser);
         }
         buf
     };
@@ -966,4 +957,89 @@ pub fn check(out: &mut dyn Write, files: &Files, diags: &Diagnostics) -> io::Res
                 .collect(),
         },
     )
+}
+
+/// serde_json's pretty format (two spaces an indent) for a value that sits
+/// `level` indents deep in a larger document, so it is written in place
+/// rather than printed and then indented again.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn new(level: usize) -> Self {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + io::Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
