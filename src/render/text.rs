@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use comfy_table::{ContentArrangement, Table, presets};
+use unicode_width::UnicodeWidthStr;
 
 use crate::cite;
 use crate::debate::Debate;
@@ -69,20 +70,54 @@ pub fn wrap_hanging(text: &str, first: &str, rest: &str) -> String {
     out
 }
 
+/// A plain table, laid out in two passes over its cells (widths, then
+/// rows), so its cost is linear in the cells however many rows there are:
+/// a header row, columns two spaces apart, no trailing spaces. Cells are
+/// escaped first, so widths are those of what is shown.
+pub fn grid<const N: usize>(header: [&str; N], rows: &[[&str; N]]) -> String {
+    let cells: Vec<[std::borrow::Cow<'_, str>; N]> = std::iter::once(&header)
+        .chain(rows)
+        .map(|row| row.map(crate::prose::escape))
+        .collect();
+    let mut widths = [0usize; N];
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::with_capacity(cells.len() * widths.iter().sum::<usize>());
+    for row in &cells {
+        let start = out.len();
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < N {
+                let pad = widths[i] - cell.width() + 2;
+                out.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        let trimmed = out[start..].trim_end().len();
+        out.truncate(start + trimmed);
+        out.push('\n');
+    }
+    out
+}
+
 /// `list`: one row per product.
 pub fn list(rows: &[Listed<'_>]) -> String {
-    let mut t = table(&["ID", "NAME", "VENDOR", "VERDICT", "REASON"]);
-    for r in rows {
-        let p = r.product;
-        t.add_row(vec![
-            p.id.as_str(),
-            p.name.as_str(),
-            p.vendor.as_str(),
-            r.verdict.as_str(),
-            r.reason.as_str(),
-        ]);
-    }
-    finish(&t)
+    let cells: Vec<[&str; 5]> = rows
+        .iter()
+        .map(|r| {
+            let p = r.product;
+            [
+                p.id.as_str(),
+                p.name.as_str(),
+                p.vendor.as_str(),
+                r.verdict.as_str(),
+                r.reason.as_str(),
+            ]
+        })
+        .collect();
+    grid(["ID", "NAME", "VENDOR", "VERDICT", "REASON"], &cells)
 }
 
 /// The title of a subject: "Name (id)" or "Name (id), configuration c: Config name".
