@@ -77,6 +77,23 @@ fn load_and_validate(inputs: &Inputs) -> Result<(Loaded, Diagnostics), Error> {
     if !diags.iter().any(|d| d.stage == diagnostic::Stage::Syntax) {
         diags.absorb(crate::validate::validate(&loaded.knowledge));
     }
+    if loaded.knowledge.schools.is_empty() && loaded.parsed() {
+        // Nothing can be classified without a school: say so where the
+        // schools should have come from.
+        let at = loaded
+            .criteria_file
+            .map(|file| diagnostic::Loc { file, span: 0..0 });
+        let mut d = diagnostic::Diagnostic::error(
+            diagnostic::Loc {
+                file: diagnostic::FileId(0),
+                span: 0..0,
+            },
+            "no school is defined, so nothing can be classified",
+        )
+        .help("a criteria file defines `[[criterion]]` and `[[school]]` tables, as the built-in data/criteria.toml does");
+        d.loc = at;
+        diags.push(d);
+    }
     blame_replacements(&loaded, &mut diags);
     diags.sort(loaded.first_user_file);
     Ok((loaded, diags))

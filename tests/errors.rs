@@ -191,3 +191,17 @@ fn debate_into_a_closed_pipe_is_a_quiet_success() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_criteria_file_without_schools_fails_check_where_schools_should_be() {
+    let dir = scratch("no-schools");
+    std::fs::write(dir.join("empty.toml"), "").unwrap();
+    let run = hvkb_in(&dir, ["check", "--criteria", "empty.toml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: no school is defined, so nothing can be classified\n --> empty.toml:1:1"),
+        "{}",
+        run.stderr
+    );
+}

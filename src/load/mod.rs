@@ -353,6 +353,8 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// The first file that is not built in (files are numbered in load order).
     pub first_user_file: FileId,
+    /// The criteria file given with `--criteria`, if any.
+    pub criteria_file: Option<FileId>,
     /// Built-in entities that a user's file replaced, as `(kind, id, where
     /// the replacement is)`.
     pub replaced: Vec<(&'static str, String, Loc)>,
@@ -419,8 +421,10 @@ pub fn load_texts(
             merger.add(layer, n + 1, &mut diags);
         }
     }
+    let mut criteria_file = None;
     if let Some((name, text)) = criteria {
         let id = files.add(name, text);
+        criteria_file = Some(id);
         let layers = parse_layer(&files, id, &mut diags);
         merger.criteria.clear();
         merger.schools.clear();
@@ -434,6 +438,7 @@ pub fn load_texts(
         knowledge: merger.finish(),
         diagnostics: diags,
         first_user_file,
+        criteria_file,
         replaced,
     }
 }
