@@ -199,8 +199,9 @@ fn a_criteria_file_without_schools_fails_check_where_schools_should_be() {
     let run = hvkb_in(&dir, ["check", "--criteria", "empty.toml"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("error: no school is defined, so nothing can be classified\n --> empty.toml:1:1"),
+        run.stderr.contains(
+            "error: no school is defined, so nothing can be classified\n --> empty.toml:1:1"
+        ),
         "{}",
         run.stderr
     );
