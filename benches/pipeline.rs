@@ -19,7 +19,8 @@ use hvkb::engine::{Chains, classify_in};
 use hvkb::explain::Listed;
 use hvkb::load::{Loaded, load_texts};
 use hvkb::model::Subject;
-use hvkb::render::{json, text};
+use hvkb::render::grid::Layout;
+use hvkb::render::{json, tables};
 
 #[allow(dead_code)]
 #[path = "../examples/gen_catalog.rs"]
@@ -76,7 +77,7 @@ fn stages(c: &mut Criterion) {
         let rows = classify_all();
         let listed: Vec<Listed<'_>> = rows.iter().map(Listed::new).collect();
         group.bench_function(BenchmarkId::new("render-list-table", name), |b| {
-            b.iter(|| text::list(black_box(&listed)))
+            b.iter(|| tables::list(&school.id, black_box(&listed)).text(&Layout::default(), true))
         });
         group.bench_function(BenchmarkId::new("render-list-json", name), |b| {
             b.iter(|| json::list(&mut std::io::sink(), &school.id, black_box(&listed)))

@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use crate::cite;
-use crate::cli::{CiteFormat, Cli, Command, Format, ListFormat};
+use crate::cli::{CiteFormat, Cli, ColorWhen, Command, Format, TableArgs, TableFormat};
 use crate::debate::Debate;
 use crate::diagnostic::{self, Diagnostics, Files};
 use crate::engine::{Chains, classify_in, verdict_in};
@@ -18,7 +18,8 @@ use crate::load::{self, Inputs, Loaded};
 use crate::model::{Knowledge, Product, Subject, Verdict};
 use crate::prose::{MAX_LISTED, clip, count, escape};
 use crate::query::{self, Query};
-use crate::render::{json, markdown, text};
+use crate::render::grid::{Layout, Tabular};
+use crate::render::{json, tables, text};
 
 /// Runs the command, writing its output to `out` and diagnostics to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
@@ -43,20 +44,21 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
             let mut inputs = inputs;
             inputs.catalogs.extend(args.files.iter().cloned());
             let (loaded, diags) = load_and_validate(&inputs)?;
-            let checked = check(&loaded, &diags, args.format, out, err);
+            let checked = check(&loaded, &diags, args.format, stderr_color(g), out, err);
             std::mem::forget(loaded);
             checked
         }
         Command::Query(command) => {
             let (mut loaded, diags) = load_and_validate(&inputs)?;
-            report(&loaded.files, &diags, err);
+            report(&loaded.files, &diags, stderr_color(g), err);
             let (errors, _) = diags.tally();
             if errors > 0 {
                 return Err(Error::InvalidData { errors });
             }
             let kb = &loaded.knowledge;
             let query = Query::resolve(kb, &mut loaded.files, g.school.as_deref(), command)?;
-            let written = answer(kb, &query, out)
+            let layout = layout(g);
+            let written = answer(kb, &query, &layout, out)
                 .and_then(|()| out.flush())
                 .map_err(Error::Output);
             // The process ends here: freeing a large catalog piece by piece
@@ -64,6 +66,55 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
             std::mem::forget(loaded);
             written
         }
+    }
+}
+
+/// How text is laid out: `--width`, else the terminal's width (or
+/// `COLUMNS`) when stdout is a terminal, else no width; colour per `--color`,
+/// `NO_COLOR` and `CLICOLOR_FORCE`.
+pub fn layout(g: &crate::cli::Global) -> Layout {
+    use std::io::IsTerminal;
+    let tty = io::stdout().is_terminal();
+    let width = g.width.map(usize::from).or_else(|| {
+        if !tty {
+            return None;
+        }
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            .or_else(terminal_width)
+    });
+    Layout {
+        width,
+        color: color(g.color, tty),
+    }
+}
+
+/// The width of the terminal on stdout.
+#[cfg(unix)]
+fn terminal_width() -> Option<usize> {
+    rustix::termios::tcgetwinsize(io::stdout())
+        .ok()
+        .map(|w| usize::from(w.ws_col))
+        .filter(|&w| w > 0)
+}
+
+/// The width of the terminal on stdout.
+#[cfg(not(unix))]
+fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+}
+
+/// Whether to colour a stream, given `--color` and whether it is a terminal.
+pub fn color(when: ColorWhen, tty: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto if set("NO_COLOR") => false,
+        ColorWhen::Auto if set("CLICOLOR_FORCE") => true,
+        ColorWhen::Auto => tty,
     }
 }
 
@@ -134,7 +185,7 @@ fn blame_replacements(loaded: &Loaded, diags: &mut Diagnostics) {
 
 /// Prints diagnostics to `err`, errors and warnings alike. A closed stderr
 /// leaves nowhere to report; the exit code still tells.
-fn report(files: &Files, diags: &Diagnostics, err: &mut dyn Write) {
+fn report(files: &Files, diags: &Diagnostics, color: bool, err: &mut dyn Write) {
     // Diagnostics are capped per file; this caps them over all files, so
     // stderr stays well under a megabyte however many files are given.
     let mut budget = STDERR_BUDGET;
@@ -142,6 +193,7 @@ fn report(files: &Files, diags: &Diagnostics, err: &mut dyn Write) {
     for d in diags.iter() {
         let shown = d.render(files);
         let shown = escape(&clip(&shown, DIAGNOSTIC_BYTES)).into_owned();
+        let shown = if color { paint_labels(&shown) } else { shown };
         if shown.len() >= budget {
             held_back += 1;
             continue;
@@ -175,6 +227,51 @@ const STDERR_BUDGET: usize = 512 * 1024;
 /// The most bytes of one diagnostic.
 const DIAGNOSTIC_BYTES: usize = 8 * 1024;
 
+/// Whether to colour stderr.
+fn stderr_color(g: &crate::cli::Global) -> bool {
+    use std::io::IsTerminal;
+    color(g.color, io::stderr().is_terminal())
+}
+
+/// Colours the labels of a rendered diagnostic (after it was escaped, so
+/// the colour codes are the only control characters in it): `error` red,
+/// `warning` yellow, `help` and `note` cyan, all bold.
+pub fn paint_labels(text: &str) -> String {
+    use anstyle::{AnsiColor, Style};
+    let style = |c: AnsiColor| Style::new().bold().fg_color(Some(c.into()));
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let labels = [
+            ("error:", "", style(AnsiColor::Red)),
+            ("warning:", "", style(AnsiColor::Yellow)),
+            ("note:", "", style(AnsiColor::Cyan)),
+        ];
+        let mut done = false;
+        for (label, _, st) in labels {
+            if let Some(rest) = line.strip_prefix(label) {
+                out.push_str(&format!(
+                    "{}{label}{}{rest}",
+                    st.render(),
+                    st.render_reset()
+                ));
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            if let Some(at) = line.find("= help:") {
+                let st = style(AnsiColor::Cyan);
+                out.push_str(&line[..at]);
+                out.push_str(&format!("{}= help:{}", st.render(), st.render_reset()));
+                out.push_str(&line[at + "= help:".len()..]);
+            } else {
+                out.push_str(line);
+            }
+        }
+    }
+    out
+}
+
 /// Writes the output and flushes it.
 fn emit(out: &mut dyn Write, text: &str) -> Result<(), Error> {
     out.write_all(escape(text).as_bytes())
@@ -188,6 +285,7 @@ fn check(
     loaded: &Loaded,
     diags: &Diagnostics,
     format: Format,
+    color: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), Error> {
@@ -204,7 +302,7 @@ fn check(
             }
         }
         Format::Table => {
-            report(&loaded.files, diags, err);
+            report(&loaded.files, diags, color, err);
             if errors == 0 {
                 emit(
                     out,
@@ -230,15 +328,20 @@ fn check(
 
 /// Answers a query in its format, writing to `out`: text is built and then
 /// written, JSON is streamed.
-fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::Result<()> {
-    // Text written from data passes through `escape`, so no value can act
-    // on the terminal (JSON escapes control characters itself).
-    let mut text = |s: String| out.write_all(escape(&s).as_bytes());
+fn answer<'k>(
+    kb: &'k Knowledge,
+    query: &Query<'k>,
+    layout: &Layout,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    // Text passes through `Layout::finish`, so no value from the data can
+    // act on the terminal (JSON escapes control characters itself).
+    let mut text = |s: String| out.write_all(layout.finish(&s).as_bytes());
     match query {
         Query::List {
             school,
             list,
-            format,
+            table,
         } => {
             let kept: Vec<&Product> = kb
                 .products
@@ -251,10 +354,9 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
             });
             rows.retain(|r| list.verdict.is_none_or(|v| r.verdict == v));
             query::sort(&mut rows, list.sort, |r| r.product, |r| r.verdict);
-            match format {
-                ListFormat::Table => text(text::list(&rows)),
-                ListFormat::Json => json::list(out, &school.id, &rows),
-                ListFormat::Markdown => text(markdown::list(&school.id, &rows)),
+            match table.format {
+                TableFormat::Json => json::list(out, &school.id, &rows),
+                _ => text(tabular(&tables::list(&school.id, &rows), table, layout)),
             }
         }
         Query::Show {
@@ -266,7 +368,7 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
         } => {
             let e = Explanation::new(kb, *subject, school, assumptions);
             match format {
-                Format::Table => text(text::show(kb, &e, *sources)),
+                Format::Table => text(text::show(layout, kb, &e, *sources)),
                 Format::Json => json::show(out, kb, &e),
             }
         }
@@ -278,7 +380,7 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
         } => {
             let e = Explanation::new(kb, *subject, school, assumptions);
             match format {
-                Format::Table => text(text::explain(kb, &e)),
+                Format::Table => text(text::explain(layout, kb, &e)),
                 Format::Json => json::explain(out, &e),
             }
         }
@@ -294,25 +396,31 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
             let mut e = Explanation::new(kb, Subject::of(product), school, facts);
             e.assumptions.clear();
             match format {
-                Format::Table => text(text::explain(kb, &e)),
+                Format::Table => text(text::explain(layout, kb, &e)),
                 Format::Json => json::explain(out, &e),
             }
         }
-        Query::Schools { format } => match format {
-            Format::Table => text(text::schools(kb)),
-            Format::Json => json::schools(out, kb),
+        Query::Schools { table } => match table.format {
+            TableFormat::Table => text(text::schools(layout, kb, !table.no_header)),
+            TableFormat::Json => json::schools(out, kb),
+            _ => text(tabular(&tables::schools(kb), table, layout)),
         },
-        Query::Sources { format } => {
+        Query::Traits { which, table } => match table.format {
+            TableFormat::Json => json::traits(out, kb, which),
+            _ => text(tabular(&tables::traits(kb, which), table, layout)),
+        },
+        Query::Sources { table } => {
             let citations = explain::citations(kb);
-            match format {
-                Format::Table => text(text::sources(kb, &citations)),
-                Format::Json => json::sources_output(out, &citations),
+            match table.format {
+                TableFormat::Table => text(text::sources(layout, kb, &citations, !table.no_header)),
+                TableFormat::Json => json::sources_output(out, &citations),
+                _ => text(tabular(&tables::sources(&citations), table, layout)),
             }
         }
         Query::Debate {
             subject: Some(subject),
             assumptions,
-            format,
+            table,
         } => {
             let d = Debate::new(kb, *subject, assumptions);
             let assumed = d
@@ -320,15 +428,16 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                 .first()
                 .map(|c| explain::assumed(c, assumptions))
                 .unwrap_or_default();
-            match format {
-                Format::Table => text(text::debate(&d, &assumed)),
-                Format::Json => json::debate(out, &d, &assumed),
+            match table.format {
+                TableFormat::Table => text(text::debate(layout, &d, &assumed, !table.no_header)),
+                TableFormat::Json => json::debate(out, &d, &assumed),
+                _ => text(tabular(&tables::debate(&d), table, layout)),
             }
         }
         Query::Debate {
             subject: None,
             assumptions,
-            format,
+            table,
         } => {
             // Each product under every school, contested products first
             // (the sort is stable, so ids stay in order).
@@ -344,15 +453,8 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                 (*p, verdicts, contested)
             });
             rows.sort_by_key(|r| !r.2);
-            match format {
-                Format::Table => {
-                    let rows: Vec<_> = rows
-                        .into_iter()
-                        .map(|(p, v, c)| (p.id.as_str(), v, c))
-                        .collect();
-                    text(text::matrix(kb, &rows, assumptions))
-                }
-                Format::Json => json::matrix(out, &rows, |(p, _, _)| {
+            match table.format {
+                TableFormat::Json => json::matrix(out, &rows, |(p, _, _)| {
                     // Each debate is built again as it is written, rather
                     // than all held in memory.
                     let d = Debate::within(kb, &chains, Subject::of(p), assumptions);
@@ -363,6 +465,23 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                         .unwrap_or_default();
                     json::debate_view(&d, &assumed)
                 }),
+                format => {
+                    let rows: Vec<_> = rows
+                        .into_iter()
+                        .map(|(p, v, c)| (p.id.as_str(), v, c))
+                        .collect();
+                    if format == TableFormat::Table {
+                        text(text::matrix(
+                            layout,
+                            !table.no_header,
+                            kb,
+                            &rows,
+                            assumptions,
+                        ))
+                    } else {
+                        text(tabular(&tables::matrix(kb, &rows), table, layout))
+                    }
+                }
             }
         }
         Query::Cite {
@@ -388,6 +507,18 @@ fn answer<'k>(kb: &'k Knowledge, query: &Query<'k>, out: &mut dyn Write) -> io::
                 CiteFormat::CslJson => cite::csl_json(&sources),
             })
         }
+    }
+}
+
+/// A table in one of the table formats (not JSON, which each command
+/// writes from its own view).
+fn tabular(t: &Tabular<'_>, args: &TableArgs, layout: &Layout) -> String {
+    let header = !args.no_header;
+    match args.format {
+        TableFormat::Csv => t.delimited(b',', header),
+        TableFormat::Tsv => t.delimited(b'\t', header),
+        TableFormat::Markdown => t.markdown(),
+        TableFormat::Table | TableFormat::Json => t.text(layout, header),
     }
 }
 

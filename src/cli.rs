@@ -59,6 +59,12 @@ pub struct Global {
     /// The school of criteria to apply (default: the first school in the criteria data).
     #[arg(long, global = true, value_name = "NAME")]
     pub school: Option<String>,
+    /// Lay text out for this many columns (default: the terminal's width; unlimited in a pipe).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    pub width: Option<u16>,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 }
 
 /// The commands.
@@ -83,13 +89,15 @@ pub enum QueryCommand {
     /// Explain the reasoning behind a product's verdict.
     Explain(ExplainArgs),
     /// List the schools of criteria: who argues each, what decides, how it combines.
-    Schools(FormatArgs),
+    Schools(TableArgs),
     /// Compare every school's verdict: for one product, or as a products x schools matrix.
     Debate(DebateArgs),
     /// Classify a hypothetical hypervisor described only by facts (TRAIT=VALUE).
     Classify(ClassifyArgs),
     /// List every source with the products, criteria and schools that cite it.
-    Sources(FormatArgs),
+    Sources(TableArgs),
+    /// List the traits: each value, what it means, and the criteria that read it.
+    Traits(TraitsArgs),
     /// Print the sources behind a product's verdict (or every source) as references for an essay.
     #[command(override_usage = "hvkb cite [OPTIONS] <PRODUCT|--all>")]
     Cite(CiteArgs),
@@ -104,23 +112,52 @@ pub enum Format {
     Json,
 }
 
-/// Output formats of `list`.
+/// Output formats of the commands that answer with a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
-    /// Text for people: a table.
+pub enum TableFormat {
+    /// Text for people: a table fitted to the terminal.
     Table,
     /// JSON for scripts (see the README for the contract).
     Json,
-    /// A Markdown table.
+    /// Comma-separated values, quoted where needed (RFC 4180).
+    Csv,
+    /// Tab-separated values, one row per line, for `cut` and `awk`.
+    Tsv,
+    /// A Markdown table, after a line saying what it shows.
     Markdown,
 }
 
-/// `--format` for commands that print a table or JSON.
-#[derive(Debug, Args)]
-pub struct FormatArgs {
+/// `--format` and `--no-header` of the commands that answer with a table.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TableArgs {
     /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, short = 'f', value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// Leave out the header row (table, csv and tsv).
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal, unless `NO_COLOR` is set (or always with `CLICOLOR_FORCE`).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Options of `traits`.
+#[derive(Debug, Args)]
+pub struct TraitsArgs {
+    /// Only this trait (case-insensitive; `host-mode` finds `host_mode`).
+    #[arg(value_name = "TRAIT")]
+    pub name: Option<String>,
+    /// Format and header.
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 /// A fact written `TRAIT=VALUE` on the command line (checked against the
@@ -193,9 +230,9 @@ pub struct ListArgs {
     /// Sort order (default: id).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Id)]
     pub sort: SortKey,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// Format and header.
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 /// `--sort` keys.
@@ -262,9 +299,9 @@ pub struct DebateArgs {
     /// What-if facts.
     #[command(flatten)]
     pub assume: AssumeArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Format and header.
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 /// Options of `classify`.

@@ -33,7 +33,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            use std::io::IsTerminal;
+            report(
+                &e,
+                hvkb::app::color(cli.global.color, io::stderr().is_terminal()),
+            );
             ExitCode::from(e.exit_code())
         }
     }
@@ -41,14 +45,32 @@ fn main() -> ExitCode {
 
 /// Writes an error and its hint to stderr. If stderr itself is closed there
 /// is nowhere left to report to, so write failures are ignored.
-fn report(e: &Error) {
+fn report(e: &Error, color: bool) {
     let mut err = io::stderr().lock();
     let prefix = if e.is_summary() { "" } else { "hvkb: " };
     // Messages can quote what the user typed or the data holds: cut long
     // ones, and never let them act on the terminal.
     let shown = |s: &str| escape(&clip(s, 4096)).into_owned();
-    let _ = writeln!(err, "{prefix}error: {}", shown(&e.to_string()));
+    let paint = |label: &str, c: anstyle::AnsiColor| {
+        let st = anstyle::Style::new().bold().fg_color(Some(c.into()));
+        if color {
+            format!("{}{label}{}", st.render(), st.render_reset())
+        } else {
+            label.to_string()
+        }
+    };
+    let _ = writeln!(
+        err,
+        "{prefix}{} {}",
+        paint("error:", anstyle::AnsiColor::Red),
+        shown(&e.to_string())
+    );
     if let Some(hint) = e.hint() {
-        let _ = writeln!(err, "hvkb: hint: {}", shown(&hint));
+        let _ = writeln!(
+            err,
+            "hvkb: {} {}",
+            paint("hint:", anstyle::AnsiColor::Cyan),
+            shown(&hint)
+        );
     }
 }

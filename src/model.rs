@@ -157,6 +157,17 @@ impl Verdict {
         }
     }
 
+    /// A short form for narrow tables: at most seven columns.
+    pub fn short(self) -> &'static str {
+        match self {
+            Verdict::Type1 => "type1",
+            Verdict::Type2 => "type2",
+            Verdict::Neither => "neither",
+            Verdict::NotAHypervisor => "not-hv",
+            Verdict::Undetermined => "undet.",
+        }
+    }
+
     /// The lean a verdict of this kind agrees with, if any.
     pub fn lean(self) -> Option<Lean> {
         match self {

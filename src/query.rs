@@ -5,7 +5,7 @@
 
 use crate::cite::Style;
 use crate::cli::{
-    CiteArgs, CiteFormat, FactArg, Format, ListArgs, ListFormat, QueryCommand, SortKey,
+    CiteArgs, CiteFormat, FactArg, Format, ListArgs, QueryCommand, SortKey, TableArgs, TableFormat,
 };
 use crate::diagnostic::{Files, Loc};
 use crate::engine::Assumption;
@@ -23,8 +23,8 @@ pub enum Query<'k> {
         school: &'k School,
         /// The filters and the order.
         list: &'k ListArgs,
-        /// Output format.
-        format: ListFormat,
+        /// Format and header.
+        table: TableArgs,
     },
     /// `show`.
     Show {
@@ -52,8 +52,15 @@ pub enum Query<'k> {
     },
     /// `schools`.
     Schools {
-        /// Output format.
-        format: Format,
+        /// Format and header.
+        table: TableArgs,
+    },
+    /// `traits`.
+    Traits {
+        /// The traits to list (every one when none was named).
+        which: Vec<&'k crate::model::TraitDef>,
+        /// Format and header.
+        table: TableArgs,
     },
     /// `debate`, for one subject or every product.
     Debate {
@@ -61,8 +68,8 @@ pub enum Query<'k> {
         subject: Option<Subject<'k>>,
         /// What-if facts.
         assumptions: Vec<Assumption>,
-        /// Output format.
-        format: Format,
+        /// Format and header.
+        table: TableArgs,
     },
     /// `classify`: a hypothetical product made of the facts given.
     Classify {
@@ -77,8 +84,8 @@ pub enum Query<'k> {
     },
     /// `sources`.
     Sources {
-        /// Output format.
-        format: Format,
+        /// Format and header.
+        table: TableArgs,
     },
     /// `cite`.
     Cite {
@@ -107,7 +114,7 @@ impl<'k> Query<'k> {
             QueryCommand::List(list) => Query::List {
                 school: school()?,
                 list,
-                format: list.format,
+                table: table(list.table)?,
             },
             QueryCommand::Show(a) => Query::Show {
                 school: school()?,
@@ -122,7 +129,14 @@ impl<'k> Query<'k> {
                 assumptions: assumptions(kb, &a.assume.assume)?,
                 format: a.format,
             },
-            QueryCommand::Schools(a) => Query::Schools { format: a.format },
+            QueryCommand::Schools(a) => Query::Schools { table: table(*a)? },
+            QueryCommand::Traits(a) => Query::Traits {
+                which: match &a.name {
+                    None => kb.traits.iter().collect(),
+                    Some(n) => vec![resolve_trait(kb, n)?],
+                },
+                table: table(a.table)?,
+            },
             QueryCommand::Debate(a) => Query::Debate {
                 subject: a
                     .subject
@@ -130,18 +144,18 @@ impl<'k> Query<'k> {
                     .map(|s| resolve_subject(kb, s))
                     .transpose()?,
                 assumptions: assumptions(kb, &a.assume.assume)?,
-                format: a.format,
+                table: table(a.table)?,
             },
             QueryCommand::Classify(a) => {
                 let facts = assumptions(kb, &a.set)?;
                 Query::Classify {
                     school: school()?,
-                    product: Box::new(hypothetical(files, &a.name, &a.set)),
+                    product: Box::new(hypothetical(files, &a.name, &facts)),
                     facts,
                     format: a.format,
                 }
             }
-            QueryCommand::Sources(a) => Query::Sources { format: a.format },
+            QueryCommand::Sources(a) => Query::Sources { table: table(*a)? },
             QueryCommand::Cite(CiteArgs {
                 subject,
                 style,
@@ -158,6 +172,56 @@ impl<'k> Query<'k> {
             },
         })
     }
+}
+
+/// Refuses `--no-header` where there is no header row to leave out.
+fn table(args: TableArgs) -> Result<TableArgs, Error> {
+    match args.format {
+        TableFormat::Json | TableFormat::Markdown if args.no_header => Err(Error::Usage {
+            message: format!(
+                "`--no-header` does nothing with `--format {}`: it applies to table, csv and tsv",
+                if args.format == TableFormat::Json {
+                    "json"
+                } else {
+                    "markdown"
+                }
+            ),
+        }),
+        _ => Ok(args),
+    }
+}
+
+/// A trait named on the command line: case-insensitive, with `-` and `_`
+/// (and spaces) taken as the same.
+pub fn resolve_trait<'k>(
+    kb: &'k Knowledge,
+    name: &str,
+) -> Result<&'k crate::model::TraitDef, Error> {
+    let fold = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| {
+                if c == '-' || c == ' ' {
+                    '_'
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect()
+    };
+    let wanted = fold(name);
+    kb.traits
+        .iter()
+        .find(|t| fold(&t.id) == wanted)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+            Error::Usage {
+                message: format!(
+                    "no trait named `{name}`; {}",
+                    did_you_mean(name, &ids, "traits")
+                ),
+            }
+        })
 }
 
 /// The school named on the command line, or the default (the first one).
@@ -201,41 +265,60 @@ pub fn resolve_subject<'k>(kb: &'k Knowledge, r: &SubjectRef) -> Result<Subject<
 
 /// Checks `TRAIT=VALUE` facts against the traits.
 pub fn assumptions(kb: &Knowledge, facts: &[FactArg]) -> Result<Vec<Assumption>, Error> {
-    facts
-        .iter()
-        .map(|f| {
-            let usage = |message: String| Error::Usage { message };
-            let Some(def) = kb.trait_def(&f.trait_id) else {
-                let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+    let usage = |message: String| Error::Usage { message };
+    let mut out: Vec<Assumption> = Vec::new();
+    for f in facts {
+        let def = resolve_trait(kb, &f.trait_id).map_err(|_| {
+            let ids: Vec<&str> = kb.traits.iter().map(|t| t.id.as_str()).collect();
+            usage(format!(
+                "unknown trait `{}` in `{}={}`; {}",
+                f.trait_id,
+                f.trait_id,
+                f.value,
+                did_you_mean(&f.trait_id, &ids, "traits")
+            ))
+        })?;
+        let value = if f.value.eq_ignore_ascii_case(UNKNOWN) {
+            UNKNOWN.to_string()
+        } else {
+            match def
+                .values
+                .iter()
+                .find(|v| v.id.eq_ignore_ascii_case(&f.value))
+            {
+                Some(v) => v.id.clone(),
+                None => {
+                    let mut values = def.value_ids();
+                    values.push(UNKNOWN);
+                    return Err(usage(format!(
+                        "`{}` is not a value of trait `{}`; {}",
+                        f.value,
+                        def.id,
+                        did_you_mean(&f.value, &values, "values")
+                    )));
+                }
+            }
+        };
+        match out.iter().find(|a| a.trait_id == def.id) {
+            Some(a) if a.value != value => {
                 return Err(usage(format!(
-                    "unknown trait `{}` in `{}={}`; {}",
-                    f.trait_id,
-                    f.trait_id,
-                    f.value,
-                    did_you_mean(&f.trait_id, &ids, "traits")
-                )));
-            };
-            if f.value != UNKNOWN && def.value(&f.value).is_none() {
-                let mut values = def.value_ids();
-                values.push(UNKNOWN);
-                return Err(usage(format!(
-                    "`{}` is not a value of trait `{}`; {}",
-                    f.value,
-                    f.trait_id,
-                    did_you_mean(&f.value, &values, "values")
+                    "`{}` is given two values, `{}` and `{value}`: give one",
+                    def.id, a.value
                 )));
             }
-            Ok(Assumption {
-                trait_id: f.trait_id.clone(),
-                value: f.value.clone(),
-            })
-        })
-        .collect()
+            Some(_) => {}
+            None => out.push(Assumption {
+                trait_id: def.id.clone(),
+                value,
+            }),
+        }
+    }
+    Ok(out)
 }
 
 /// A product made only of facts given with `--set`; traits not given are
 /// unknown. Its places point into the command line, registered as a file.
-fn hypothetical(files: &mut Files, name: &str, facts: &[FactArg]) -> Product {
+fn hypothetical(files: &mut Files, name: &str, facts: &[Assumption]) -> Product {
     let text: Vec<String> = facts
         .iter()
         .map(|f| format!("{}={}", f.trait_id, f.value))

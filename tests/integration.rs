@@ -24,5 +24,7 @@ mod hostile;
 mod properties;
 /// The README shows real output.
 mod readme;
+/// Terminal widths, table formats, colour.
+mod terminal;
 /// User catalogs and criteria files: overlays, replacement, new schools.
 mod user_data;

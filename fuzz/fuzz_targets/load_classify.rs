@@ -11,7 +11,8 @@ use hvkb::engine::{Chains, classify, classify_in};
 use hvkb::explain::Explanation;
 use hvkb::load::load_texts;
 use hvkb::model::Subject;
-use hvkb::render::{json, text};
+use hvkb::render::grid::Layout;
+use hvkb::render::{json, tables, text};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -66,20 +67,22 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(fast.decider.product.id, c.decider.product.id);
             }
             let listed: Vec<_> = rows.iter().map(hvkb::explain::Listed::new).collect();
-            let _ = text::list(&listed);
+            let narrow = Layout { width: Some(40), color: true };
+            let _ = tables::list(&school.id, &listed).text(&narrow, true);
+            let _ = tables::list(&school.id, &listed).delimited(b',', true);
             let _ = json::list(&mut std::io::sink(), &school.id, &listed);
             for s in kb
                 .subjects()
                 .filter(|s| as_criteria || s.product.loc.file.0 == fuzzed)
             {
                 let e = Explanation::new(kb, s, school, &[]);
-                let _ = text::explain(kb, &e);
+                let _ = text::explain(&Layout::default(), kb, &e);
                 let _ = json::explain(&mut std::io::sink(), &e);
             }
         }
         for p in kb.products.iter().filter(|p| p.loc.file.0 == fuzzed) {
             let d = Debate::new(kb, Subject::of(p), &[]);
-            let _ = text::debate(&d, &[]);
+            let _ = text::debate(&Layout::default(), &d, &[], true);
             let _ = json::debate(&mut std::io::sink(), &d, &[]);
         }
     }

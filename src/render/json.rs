@@ -628,6 +628,72 @@ pub struct SchoolView {
     pub sources: Vec<SourceView>,
 }
 
+/// One value of a trait.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraitValueView {
+    /// The value as written in data.
+    pub id: String,
+    /// What it means.
+    pub meaning: String,
+}
+
+/// One trait.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraitView {
+    /// Trait id.
+    pub id: String,
+    /// The question it answers.
+    pub question: String,
+    /// Its values (besides `unknown`, which every trait allows).
+    pub values: Vec<TraitValueView>,
+    /// The criteria that read it.
+    pub read_by: Vec<String>,
+}
+
+/// `traits`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraitsOutput {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The traits, in data order.
+    pub traits: Vec<TraitView>,
+}
+
+/// `traits` as JSON.
+pub fn traits(
+    out: &mut dyn Write,
+    kb: &Knowledge,
+    which: &[&crate::model::TraitDef],
+) -> io::Result<()> {
+    write(
+        out,
+        &TraitsOutput {
+            schema_version: SCHEMA_VERSION,
+            traits: which
+                .iter()
+                .map(|t| TraitView {
+                    id: t.id.clone(),
+                    question: t.question.clone(),
+                    values: t
+                        .values
+                        .iter()
+                        .map(|v| TraitValueView {
+                            id: v.id.clone(),
+                            meaning: v.meaning.clone(),
+                        })
+                        .collect(),
+                    read_by: kb
+                        .criteria
+                        .iter()
+                        .filter(|c| c.trait_id() == t.id)
+                        .map(|c| c.id.clone())
+                        .collect(),
+                })
+                .collect(),
+        },
+    )
+}
+
 /// `schools`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SchoolsOutput {

@@ -2,6 +2,7 @@
 //! ([`crate::explain::Explanation`], [`crate::debate::Debate`], the
 //! knowledge base) and returns a `String`; only [`crate::app`] writes.
 
+pub mod grid;
 pub mod json;
-pub mod markdown;
+pub mod tables;
 pub mod text;

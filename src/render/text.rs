@@ -5,120 +5,15 @@
 
 use std::fmt::Write as _;
 
-use comfy_table::{ContentArrangement, Table, presets};
-use unicode_width::UnicodeWidthStr;
-
 use crate::cite;
 use crate::debate::Debate;
 use crate::engine::{Changes, Classification, Reading, Reason, Stance};
-use crate::explain::{Assumed, Explanation, Listed, OneLine, sides};
-use crate::model::{Knowledge, Lean, Product, Source, Verdict, first_seen, ref_ids};
+use crate::explain::{Assumed, Explanation, OneLine, sides};
+use crate::model::{Knowledge, Product, Source, Verdict, first_seen, ref_ids};
 use crate::prose::{List, plural};
-
-/// Width used to wrap paragraphs.
-const WIDTH: usize = 88;
-
-/// A table with hvkb's look: no borders, a header row, columns padded apart.
-pub fn table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.iter().copied());
-    for col in t.column_iter_mut() {
-        col.set_padding((0, 2));
-    }
-    t
-}
-
-/// Table text with trailing spaces trimmed from each line, ending in a newline.
-pub fn finish(t: &Table) -> String {
-    let mut s: String = t
-        .to_string()
-        .lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n");
-    s.push('\n');
-    s
-}
-
-/// Wraps `text` to [`WIDTH`] columns, every line starting with `indent`.
-pub fn wrap(text: &str, indent: &str) -> String {
-    wrap_hanging(text, indent, indent)
-}
-
-/// Wraps `text`; the first line starts with `first`, the others with `rest`.
-pub fn wrap_hanging(text: &str, first: &str, rest: &str) -> String {
-    let mut out = String::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = rest.to_string();
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
-    }
-    out.push_str(line.trim_end());
-    out.push('\n');
-    out
-}
-
-/// A plain table, laid out in two passes over its cells (widths, then
-/// rows), so its cost is linear in the cells however many rows there are:
-/// a header row, columns two spaces apart, no trailing spaces. Cells are
-/// escaped first, so widths are those of what is shown.
-pub fn grid<const N: usize>(header: [&str; N], rows: &[[&str; N]]) -> String {
-    let cells: Vec<[std::borrow::Cow<'_, str>; N]> = std::iter::once(&header)
-        .chain(rows)
-        .map(|row| row.map(crate::prose::escape))
-        .collect();
-    let mut widths = [0usize; N];
-    for row in &cells {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    let mut out = String::with_capacity(cells.len() * widths.iter().sum::<usize>());
-    for row in &cells {
-        let start = out.len();
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell);
-            if i + 1 < N {
-                let pad = widths[i] - cell.width() + 2;
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        let trimmed = out[start..].trim_end().len();
-        out.truncate(start + trimmed);
-        out.push('\n');
-    }
-    out
-}
-
-/// `list`: one row per product.
-pub fn list(rows: &[Listed<'_>]) -> String {
-    let cells: Vec<[&str; 5]> = rows
-        .iter()
-        .map(|r| {
-            let p = r.product;
-            [
-                p.id.as_str(),
-                p.name.as_str(),
-                p.vendor.as_str(),
-                r.verdict.as_str(),
-                r.reason.as_str(),
-            ]
-        })
-        .collect();
-    grid(["ID", "NAME", "VENDOR", "VERDICT", "REASON"], &cells)
-}
+use crate::render::grid::{Column, Layout, Tabular};
+use crate::render::tables;
+use std::borrow::Cow;
 
 /// The title of a subject: "Name (id)" or "Name (id), configuration c: Config name".
 fn title(c: &Classification<'_>) -> String {
@@ -162,10 +57,10 @@ fn cites(kb: &Knowledge, ids: &[&str]) -> String {
 }
 
 /// Full references, one paragraph each, keyed by their compact citation and id.
-fn references(sources: &[&Source]) -> String {
+fn references(l: &Layout, sources: &[&Source]) -> String {
     let mut out = String::new();
     for (s, text) in sources.iter().zip(cite::references(sources)) {
-        out.push_str(&wrap_hanging(
+        out.push_str(&l.wrap_hanging(
             &format!("{} [{}]: {text}", cite::short(s), s.id),
             "  ",
             "      ",
@@ -175,7 +70,7 @@ fn references(sources: &[&Source]) -> String {
 }
 
 /// `show`: the product's record, its verdict and its facts.
-pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
+pub fn show(l: &Layout, kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
     let c = &e.classification;
     let p = c.subject.product;
     let mut out = String::new();
@@ -183,50 +78,67 @@ pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "{}", "=".repeat(title.chars().count()));
     if let Some(b) = banner(&e.classification, &e.assumptions) {
-        out.push_str(&wrap(&b, ""));
+        out.push_str(&l.wrap(&b, ""));
         out.push('\n');
     }
-    let mut t = table(&["FIELD", "VALUE"]);
-    t.add_row(vec![
-        "verdict".to_string(),
-        format!("{} (school: {})", c.verdict, c.school.id),
-    ]);
-    t.add_row(vec!["reason".to_string(), OneLine(c).to_string()]);
     let aliases: Vec<&str> = p.aliases.iter().map(|a| a.value.as_str()).collect();
-    t.add_row(vec!["aliases".to_string(), aliases.join(", ")]);
-    t.add_row(vec!["vendor".to_string(), p.vendor.clone()]);
-    t.add_row(vec![
-        "first release".to_string(),
-        p.first_release
-            .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
-    ]);
-    t.add_row(vec!["licence".to_string(), p.license.clone()]);
-    t.add_row(vec!["status".to_string(), p.status.to_string()]);
-    t.add_row(vec!["role".to_string(), role(p)]);
-    t.add_row(vec![
-        "architectures".to_string(),
-        p.architectures.join(", "),
-    ]);
+    let mut fields: Vec<(&str, String)> = vec![
+        (
+            "verdict",
+            format!(
+                "{} (school: {})",
+                l.verdict(c.verdict.as_str()),
+                c.school.id
+            ),
+        ),
+        ("reason", OneLine(c).to_string()),
+        ("aliases", aliases.join(", ")),
+        ("vendor", p.vendor.clone()),
+        (
+            "first release",
+            p.first_release
+                .map_or_else(|| "unknown".to_string(), |y| y.to_string()),
+        ),
+        ("licence", p.license.clone()),
+        ("status", p.status.to_string()),
+        ("role", role(p)),
+        ("architectures", p.architectures.join(", ")),
+    ];
     if let Some(h) = &p.homepage {
-        t.add_row(vec!["homepage".to_string(), h.clone()]);
+        fields.push(("homepage", h.clone()));
     }
-    t.add_row(vec!["sources".to_string(), cites(kb, &ref_ids(&p.sources))]);
-    out.push_str(&finish(&t));
+    fields.push(("sources", cites(kb, &ref_ids(&p.sources))));
+    for (field, value) in fields {
+        out.push_str(&l.wrap_hanging(&value, &format!("{field:<15}"), &" ".repeat(15)));
+    }
     out.push('\n');
-    out.push_str(&wrap(&p.description, ""));
+    out.push_str(&l.wrap(&p.description, ""));
     let facts = ordered_facts(kb, p);
     if !facts.is_empty() {
         out.push_str("\nFacts\n");
-        let mut t = table(&["TRAIT", "VALUE", "SOURCES", "NOTE"]);
+        let mut t = Tabular::new(vec![
+            Column::keep("TRAIT"),
+            Column::keep("VALUE"),
+            Column::flex("SOURCES"),
+        ]);
         for (trait_id, f) in &facts {
-            t.add_row(vec![
-                trait_id.to_string(),
-                f.value.clone(),
-                cites(kb, &ref_ids(&f.sources)),
-                f.note.clone().unwrap_or_default(),
+            t.row([
+                Cow::Borrowed(*trait_id),
+                Cow::Borrowed(f.value.as_str()),
+                Cow::Owned(cites(kb, &ref_ids(&f.sources))),
             ]);
         }
-        out.push_str(&finish(&t));
+        out.push_str(&t.text(l, true));
+        let notes: Vec<(&str, &str)> = facts
+            .iter()
+            .filter_map(|(t, f)| Some((*t, f.note.as_deref()?)))
+            .collect();
+        if !notes.is_empty() {
+            out.push_str("\nNotes\n");
+            for (trait_id, note) in notes {
+                out.push_str(&l.wrap_hanging(note, &format!("  {trait_id}: "), "    "));
+            }
+        }
     }
     if full_sources {
         out.push_str("\nSources of each fact\n");
@@ -241,7 +153,7 @@ pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
                 out.push_str("    (no source: the value is unknown)\n");
             }
             for s in sources {
-                out.push_str(&wrap_hanging(
+                out.push_str(&l.wrap_hanging(
                     &format!("{} [{}]: {}", cite::short(s), s.id, s.title),
                     "    ",
                     "        ",
@@ -252,18 +164,18 @@ pub fn show(kb: &Knowledge, e: &Explanation<'_>, full_sources: bool) -> String {
     if !p.disputes.is_empty() {
         out.push_str("\nSources disagree\n");
         for d in &p.disputes {
-            out.push_str(&wrap_hanging(
+            out.push_str(&l.wrap_hanging(
                 &format!("{} ({})", d.note, cites(kb, &ref_ids(&d.sources))),
                 &format!("  {}: ", d.about),
                 "    ",
             ));
         }
     }
-    out.push_str(&configurations(&e.configurations));
+    out.push_str(&configurations(l, &e.configurations));
     out.push_str("\nSources\n");
     let ids = p.cited_sources();
     let sources: Vec<&Source> = ids.iter().filter_map(|id| kb.sources.get(*id)).collect();
-    out.push_str(&references(&sources));
+    out.push_str(&references(l, &sources));
     out
 }
 
@@ -289,20 +201,12 @@ fn role(p: &Product) -> String {
 }
 
 /// The verdict of each configuration, as a section (empty when there are none).
-fn configurations(configs: &[Classification<'_>]) -> String {
+fn configurations(l: &Layout, configs: &[Classification<'_>]) -> String {
     if configs.is_empty() {
         return String::new();
     }
     let mut out = String::from("\nConfigurations\n");
-    let mut t = table(&["CONFIGURATION", "VERDICT", "REASON"]);
-    for c in configs {
-        t.add_row(vec![
-            c.subject.to_string(),
-            c.verdict.to_string(),
-            OneLine(c).to_string(),
-        ]);
-    }
-    out.push_str(&finish(&t));
+    out.push_str(&tables::configurations(configs).text(l, true));
     for c in configs {
         if let Some(cf) = c.subject.configuration {
             let arch = if cf.architectures.is_empty() {
@@ -310,7 +214,7 @@ fn configurations(configs: &[Classification<'_>]) -> String {
             } else {
                 format!(" ({})", cf.architectures.join(", "))
             };
-            out.push_str(&wrap_hanging(
+            out.push_str(&l.wrap_hanging(
                 &format!("{}{arch}. {}", cf.name, cf.description),
                 &format!("  {}: ", cf.id),
                 "    ",
@@ -349,23 +253,15 @@ fn stance_words(c: &Classification<'_>, r: &Reading<'_>) -> Option<String> {
     }
 }
 
-fn reading(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut String) {
+fn reading(l: &Layout, kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut String) {
     let crit = r.criterion;
-    out.push_str(&wrap_hanging(
-        &crit.title,
-        &format!("  {}: ", crit.id),
-        "      ",
-    ));
+    out.push_str(&l.wrap_hanging(&crit.title, &format!("  {}: ", crit.id), "      "));
     let meaning = kb
         .trait_def(crit.trait_id())
         .and_then(|t| t.value(&r.value))
         .map(|v| format!(" ({})", v.meaning.trim_end_matches('.')))
         .unwrap_or_default();
-    out.push_str(&wrap_hanging(
-        &format!("{r}{meaning}"),
-        "    read:  ",
-        "           ",
-    ));
+    out.push_str(&l.wrap_hanging(&format!("{r}{meaning}"), "    read:  ", "           "));
     let lean = match r.lean {
         Some(l) => l.to_string(),
         None => "none (the value is unknown)".to_string(),
@@ -375,9 +271,9 @@ fn reading(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut St
         None => lean,
     };
     let _ = writeln!(out, "    leans: {lean}");
-    out.push_str(&wrap_hanging(&crit.rationale, "    why:   ", "           "));
+    out.push_str(&l.wrap_hanging(&crit.rationale, "    why:   ", "           "));
     if let Some(conv) = r.convention() {
-        out.push_str(&wrap_hanging(
+        out.push_str(&l.wrap_hanging(
             &format!(
                 "{} ({})",
                 conv.rationale,
@@ -388,7 +284,7 @@ fn reading(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut St
         ));
     }
     if let Some(n) = r.note {
-        out.push_str(&wrap_hanging(n, "    note:  ", "           "));
+        out.push_str(&l.wrap_hanging(n, "    note:  ", "           "));
     }
     for dispute in c
         .decider
@@ -397,21 +293,13 @@ fn reading(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, out: &mut St
         .iter()
         .filter(|x| x.about == crit.trait_id())
     {
-        out.push_str(&wrap_hanging(
-            &dispute.note,
-            "    disputed: ",
-            "           ",
-        ));
+        out.push_str(&l.wrap_hanging(&dispute.note, "    disputed: ", "           "));
     }
-    out.push_str(&wrap_hanging(
-        &provenance(kb, r),
-        "    facts: ",
-        "           ",
-    ));
+    out.push_str(&l.wrap_hanging(&provenance(kb, r), "    facts: ", "           "));
 }
 
 /// `explain` and `classify`: the argument behind a verdict, verdict first.
-pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
+pub fn explain(l: &Layout, kb: &Knowledge, e: &Explanation<'_>) -> String {
     let c = &e.classification;
     let school = c.school;
     let p = c.subject.product;
@@ -422,15 +310,15 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
     };
     let _ = writeln!(out, "{name}: {} (school: {})", c.verdict, school.id);
     if let Some(cf) = c.subject.configuration {
-        out.push_str(&wrap(&format!("{}: {}", cf.name, cf.description), ""));
+        out.push_str(&l.wrap(&format!("{}: {}", cf.name, cf.description), ""));
     }
     if let Some(b) = banner(&e.classification, &e.assumptions) {
-        out.push_str(&wrap(&b, ""));
+        out.push_str(&l.wrap(&b, ""));
     }
     out.push('\n');
     out.push_str("Verdict\n");
     for link in &c.chain {
-        out.push_str(&wrap(
+        out.push_str(&l.wrap(
             &format!(
                 "{} is {}; its hypervisor is {}.",
                 link.subject.product.name,
@@ -441,7 +329,7 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
         ));
     }
     if !c.chain.is_empty() {
-        out.push_str(&wrap(
+        out.push_str(&l.wrap(
             &format!(
                 "So {} takes {}'s verdict: {}.",
                 p.name, c.decider.product.name, c.verdict
@@ -449,8 +337,8 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
             "  ",
         ));
     }
-    out.push_str(&wrap(&verdict_sentence(c), "  "));
-    out.push_str(&wrap(
+    out.push_str(&l.wrap(&verdict_sentence(c), "  "));
+    out.push_str(&l.wrap(
         &format!(
             "Rule of the {} school: {}.",
             school.name,
@@ -464,7 +352,7 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
     }
     out.push_str("\nDecisive criteria\n");
     for r in c.decisive() {
-        reading(kb, c, r, &mut out);
+        reading(l, kb, c, r, &mut out);
     }
     let others: Vec<&Reading<'_>> = c.readings.iter().filter(|r| !r.decisive).collect();
     if !others.is_empty() {
@@ -474,7 +362,7 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
             school.id
         );
         for r in others {
-            reading(kb, c, r, &mut out);
+            reading(l, kb, c, r, &mut out);
         }
     }
     if c.verdict == Verdict::Neither {
@@ -485,7 +373,7 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
                 .map(|r| format!("{} ({r})", r.criterion.id))
                 .collect();
             if !side.is_empty() {
-                out.push_str(&wrap_hanging(
+                out.push_str(&l.wrap_hanging(
                     &List::and(&side).to_string(),
                     &format!("  {lean}: "),
                     "         ",
@@ -511,7 +399,7 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
         out.push_str("  no change to the decisive facts gives another verdict\n");
     } else {
         if !c.chain.is_empty() {
-            out.push_str(&wrap(
+            out.push_str(&l.wrap(
                 &format!(
                     "(changes to the facts of {}, which decide)",
                     c.decider.product.name
@@ -520,21 +408,21 @@ pub fn explain(kb: &Knowledge, e: &Explanation<'_>) -> String {
             ));
         }
         for line in change_lines(&e.changes) {
-            out.push_str(&wrap_hanging(&line, "  ", "    "));
+            out.push_str(&l.wrap_hanging(&line, "  ", "    "));
         }
     }
     if !e.disputes.is_empty() {
         out.push_str("\nWhat the sources call it\n");
         for x in &e.disputes {
-            out.push_str(&wrap(
+            out.push_str(&l.wrap(
                 &format!("{} ({})", x.note, cites(kb, &ref_ids(&x.sources))),
                 "  ",
             ));
         }
     }
-    out.push_str(&configurations(&e.configurations));
+    out.push_str(&configurations(l, &e.configurations));
     out.push_str("\nSources\n");
-    out.push_str(&references(&e.sources));
+    out.push_str(&references(l, &e.sources));
     out
 }
 
@@ -662,31 +550,17 @@ pub fn change_lines(changes: &Changes) -> Vec<String> {
 }
 
 /// `schools`: each school, who argues it, what decides and how.
-pub fn schools(kb: &Knowledge) -> String {
-    let mut t = table(&["SCHOOL", "NAME", "DECISIVE CRITERIA", "RULE", "ARGUED BY"]);
-    for s in &kb.schools {
-        t.add_row(vec![
-            s.id.clone(),
-            s.name.clone(),
-            ref_ids(&s.decisive).join(", "),
-            s.combine.to_string(),
-            ref_ids(&s.sources).join(", "),
-        ]);
-    }
-    let mut out = finish(&t);
+pub fn schools(l: &Layout, kb: &Knowledge, header: bool) -> String {
+    let mut out = tables::schools(kb).text(l, header);
     out.push('\n');
     for (i, s) in kb.schools.iter().enumerate() {
         let default = if i == 0 { " (the default)" } else { "" };
-        out.push_str(&wrap_hanging(
-            &s.summary,
-            &format!("{}{default}: ", s.id),
-            "  ",
-        ));
+        out.push_str(&l.wrap_hanging(&s.summary, &format!("{}{default}: ", s.id), "  "));
     }
     out.push_str("\nRules\n");
     let rules = first_seen(kb.schools.iter().map(|s| s.combine.as_str()));
     for r in rules.iter().filter_map(|r| crate::model::Combine::parse(r)) {
-        out.push_str(&wrap_hanging(r.describe(), &format!("  {r}: "), "    "));
+        out.push_str(&l.wrap_hanging(r.describe(), &format!("  {r}: "), "    "));
     }
     out.push_str("\nSources\n");
     let ids = first_seen(
@@ -695,26 +569,12 @@ pub fn schools(kb: &Knowledge) -> String {
             .flat_map(|s| s.sources.iter().map(|r| r.id.as_str())),
     );
     let sources: Vec<&Source> = ids.iter().filter_map(|id| kb.sources.get(*id)).collect();
-    out.push_str(&references(&sources));
+    out.push_str(&references(l, &sources));
     out
 }
 
-/// The decisive facts a school read, with their leans.
-fn decisive_facts(c: &Classification<'_>) -> String {
-    let facts: Vec<String> = c
-        .decisive()
-        .map(|r| format!("{r} ({})", r.lean.map_or("unknown", Lean::as_str)))
-        .collect();
-    let via = if c.chain.is_empty() {
-        String::new()
-    } else {
-        format!(" [facts of {}]", c.decider.product.id)
-    };
-    format!("{}{via}", facts.join(", "))
-}
-
 /// `debate PRODUCT`: every school's verdict and where they part.
-pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
+pub fn debate(l: &Layout, d: &Debate<'_>, assumed: &[Assumed<'_>], header: bool) -> String {
     let mut out = String::new();
     let name = match d.subject.configuration {
         Some(cf) => format!("{}, configuration `{}`", d.subject.product.name, cf.id),
@@ -726,18 +586,10 @@ pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
     };
     let _ = writeln!(out, "{name}: {verdict}");
     if let Some(b) = d.by_school.first().and_then(|c| banner(c, assumed)) {
-        out.push_str(&wrap(&b, ""));
+        out.push_str(&l.wrap(&b, ""));
     }
     out.push('\n');
-    let mut t = table(&["SCHOOL", "VERDICT", "DECISIVE FACTS (LEAN)"]);
-    for c in &d.by_school {
-        t.add_row(vec![
-            c.school.id.clone(),
-            c.verdict.to_string(),
-            decisive_facts(c),
-        ]);
-    }
-    out.push_str(&finish(&t));
+    out.push_str(&tables::debate(d).text(l, header));
     out.push_str("\nWhere they part\n");
     if !d.contested() {
         out.push_str("  nowhere: every school reaches the same verdict.\n");
@@ -760,14 +612,14 @@ pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
         ),
         _ => "The schools part because some read a fact that is unknown or leans nowhere, while others do not read it.".to_string(),
     };
-    out.push_str(&wrap(&cause, "  "));
+    out.push_str(&l.wrap(&cause, "  "));
     for c in d
         .by_school
         .iter()
         .filter(|c| c.verdict == Verdict::Undetermined)
     {
         let unknown: Vec<&str> = c.unknown().iter().map(|x| x.trait_id()).collect();
-        out.push_str(&wrap(
+        out.push_str(&l.wrap(
             &format!(
                 "{} cannot decide: {} {} unknown.",
                 c.school.id,
@@ -784,6 +636,8 @@ pub fn debate(d: &Debate<'_>, assumed: &[Assumed<'_>]) -> String {
 /// row is a product id, its verdict under each school, and whether the
 /// schools disagree.
 pub fn matrix(
+    l: &Layout,
+    header: bool,
     kb: &Knowledge,
     rows: &[(&str, Vec<Verdict>, bool)],
     assumed: &[crate::engine::Assumption],
@@ -802,7 +656,7 @@ pub fn matrix(
             .iter()
             .map(|a| format!("{}={}", a.trait_id, a.value))
             .collect();
-        out.push_str(&wrap(
+        out.push_str(&l.wrap(
             &format!(
                 "HYPOTHETICAL: every product is classified as if {}. The catalog itself is unchanged.",
                 List::and(&labels)
@@ -811,34 +665,20 @@ pub fn matrix(
         ));
     }
     out.push('\n');
-    let mut header = vec!["ID".to_string()];
-    header.extend(kb.schools.iter().map(|s| s.id.to_uppercase()));
-    header.push("CONTESTED".to_string());
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = table(&header);
-    for (id, verdicts, contested) in rows {
-        let mut row = vec![*id];
-        row.extend(verdicts.iter().map(|v| v.as_str()));
-        row.push(if *contested { "yes" } else { "no" });
-        t.add_row(row);
-    }
-    out.push_str(&finish(&t));
+    out.push_str(&tables::matrix(kb, rows).text(l, header));
     out
 }
 
 /// `sources`: every source with who cites it.
-pub fn sources(kb: &Knowledge, citers: &crate::explain::Citations<'_>) -> String {
-    let mut t = table(&["SOURCE", "KIND", "YEAR", "CITED BY"]);
-    for (s, by) in citers {
-        let year = s.year.map_or_else(|| "n.d.".to_string(), |y| y.to_string());
-        let mut who: Vec<String> = by.products.iter().map(|p| p.to_string()).collect();
-        who.extend(by.criteria.iter().map(|c| format!("criterion {c}")));
-        who.extend(by.schools.iter().map(|s| format!("school {s}")));
-        t.add_row(vec![s.id.clone(), s.kind.to_string(), year, who.join(", ")]);
-    }
-    let mut out = finish(&t);
+pub fn sources(
+    l: &Layout,
+    kb: &Knowledge,
+    citers: &crate::explain::Citations<'_>,
+    header: bool,
+) -> String {
+    let mut out = tables::sources(citers).text(l, header);
     out.push_str("\nReferences\n");
     let all: Vec<&Source> = kb.sources.values().collect();
-    out.push_str(&references(&all));
+    out.push_str(&references(l, &all));
     out
 }
