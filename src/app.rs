@@ -24,21 +24,37 @@ use crate::render::{json, tables, text};
 /// Runs the command, writing its output to `out` and diagnostics to `err`.
 pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Error> {
     let g = &cli.global;
+    let user = user_catalogs(g);
+    let mut catalogs: Vec<std::path::PathBuf> =
+        user.iter().flat_map(|p| p.files.iter().cloned()).collect();
+    catalogs.extend(g.catalog.iter().cloned());
     let inputs = Inputs {
         builtin: !g.no_builtin,
-        catalogs: g.catalog.clone(),
+        catalogs,
         criteria: g.criteria.clone(),
     };
     match &cli.command {
         Command::Completions(args) => {
+            // The script registers hvkb's own completer, which reads the
+            // data when the user presses tab (`COMPLETE=SHELL hvkb` prints
+            // the same script).
+            let shells = clap_complete::env::Shells::builtins();
+            let name = args.shell.to_string();
             let mut script = Vec::new();
-            clap_complete::generate(
-                args.shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "hvkb",
-                &mut script,
-            );
+            if let Some(shell) = shells.completer(&name) {
+                shell
+                    .write_registration("COMPLETE", "hvkb", "hvkb", "hvkb", &mut script)
+                    .map_err(Error::Output)?;
+            }
             emit(out, &String::from_utf8_lossy(&script))
+        }
+        Command::Paths => emit(out, &paths_report(g, &user)),
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(Error::Output)?;
+            emit(out, &String::from_utf8_lossy(&page))
         }
         Command::Check(args) => {
             let mut inputs = inputs;
@@ -116,6 +132,75 @@ pub fn color(when: ColorWhen, tty: bool) -> bool {
         ColorWhen::Auto if set("CLICOLOR_FORCE") => true,
         ColorWhen::Auto => tty,
     }
+}
+
+/// The catalogs found by convention, unless turned off.
+fn user_catalogs(g: &crate::cli::Global) -> Vec<crate::paths::Place> {
+    if g.no_builtin || g.no_user_catalogs {
+        Vec::new()
+    } else {
+        crate::paths::user_catalogs()
+    }
+}
+
+/// `hvkb paths`: each place hvkb reads data from, in load order.
+fn paths_report(g: &crate::cli::Global, user: &[crate::paths::Place]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let line = |out: &mut String, what: &str, path: &str, status: &str| {
+        let _ = writeln!(out, "{what:<18} {path}{status}");
+    };
+    if g.no_builtin {
+        line(&mut out, "built-in data", "(left out: --no-builtin)", "");
+    } else {
+        line(
+            &mut out,
+            "built-in data",
+            &format!("compiled in ({} files)", load::BUILTIN.len()),
+            "",
+        );
+    }
+    match crate::paths::catalog_dir() {
+        _ if g.no_builtin || g.no_user_catalogs => line(
+            &mut out,
+            "catalog directory",
+            "(not read: --no-user-catalogs or --no-builtin)",
+            "",
+        ),
+        None => line(
+            &mut out,
+            "catalog directory",
+            "(no configuration directory: set XDG_CONFIG_HOME or HOME)",
+            "",
+        ),
+        Some(_) => {}
+    }
+    for p in user {
+        let status = p
+            .note
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        line(&mut out, p.kind, &p.path.display().to_string(), &status);
+        if p.kind != crate::paths::CATALOG_ENV {
+            for f in &p.files {
+                line(&mut out, "", &format!("  {}", f.display()), "");
+            }
+        }
+    }
+    if std::env::var_os(crate::paths::CATALOG_ENV).is_none() {
+        line(&mut out, crate::paths::CATALOG_ENV, "(not set)", "");
+    }
+    if g.catalog.is_empty() {
+        line(&mut out, "--catalog", "(none)", "");
+    }
+    for c in &g.catalog {
+        line(&mut out, "--catalog", &c.display().to_string(), "");
+    }
+    if let Some(c) = &g.criteria {
+        line(&mut out, "--criteria", &c.display().to_string(), "");
+    }
+    out
 }
 
 /// Loads the data and, when every file parsed, validates it; returns every

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::cite::Style;
 use crate::model::{Role, Status, SubjectRef, Verdict};
@@ -48,16 +49,19 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Add products (and sources, traits) from a TOML file; the same id replaces a built-in one. Repeatable.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub catalog: Vec<PathBuf>,
     /// Use the criteria and schools from this TOML file instead of the built-in ones.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub criteria: Option<PathBuf>,
-    /// Leave out the built-in data: use only the files given with `--catalog` and `--criteria`.
+    /// Leave out the built-in data and the user catalogs: use only the files given with `--catalog` and `--criteria`.
     #[arg(long, global = true)]
     pub no_builtin: bool,
+    /// Do not load the catalogs found by convention (the catalog directory and `HVKB_CATALOG`; see `hvkb paths`).
+    #[arg(long, global = true)]
+    pub no_user_catalogs: bool,
     /// The school of criteria to apply (default: the first school in the criteria data).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", add = ArgValueCandidates::new(crate::complete::schools))]
     pub school: Option<String>,
     /// Lay text out for this many columns (default: the terminal's width; unlimited in a pipe).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
@@ -77,6 +81,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(CompletionsArgs),
+    /// Show where hvkb looks for user catalogs, and what it loads from each place.
+    Paths,
+    /// Print the manual page (roff), for `man`.
+    Man,
 }
 
 /// The commands that answer from the loaded data.
@@ -153,7 +161,7 @@ pub enum ColorWhen {
 #[derive(Debug, Args)]
 pub struct TraitsArgs {
     /// Only this trait (case-insensitive; `host-mode` finds `host_mode`).
-    #[arg(value_name = "TRAIT")]
+    #[arg(value_name = "TRAIT", add = ArgValueCandidates::new(crate::complete::traits))]
     pub name: Option<String>,
     /// Format and header.
     #[command(flatten)]
@@ -185,7 +193,7 @@ pub fn parse_fact(s: &str) -> Result<FactArg, String> {
 #[derive(Debug, Args)]
 pub struct AssumeArgs {
     /// What-if: re-classify as if a fact had this value (TRAIT=VALUE). Repeatable.
-    #[arg(long, value_name = "TRAIT=VALUE", value_parser = parse_fact)]
+    #[arg(long, value_name = "TRAIT=VALUE", value_parser = parse_fact, add = ArgValueCandidates::new(crate::complete::facts))]
     pub assume: Vec<FactArg>,
 }
 
@@ -255,7 +263,7 @@ pub enum SortKey {
 pub struct SubjectArg {
     /// Product id, name or alias (case-insensitive); add `@CONFIG` for one
     /// of its configurations.
-    #[arg(value_name = "PRODUCT")]
+    #[arg(value_name = "PRODUCT", add = ArgValueCandidates::new(crate::complete::products))]
     pub subject: SubjectRef,
 }
 
@@ -294,7 +302,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct DebateArgs {
     /// One product (id, name or alias, optionally `@CONFIG`); without it, a matrix of every product.
-    #[arg(value_name = "PRODUCT")]
+    #[arg(value_name = "PRODUCT", add = ArgValueCandidates::new(crate::complete::products))]
     pub subject: Option<SubjectRef>,
     /// What-if facts.
     #[command(flatten)]
@@ -308,7 +316,7 @@ pub struct DebateArgs {
 #[derive(Debug, Args)]
 pub struct ClassifyArgs {
     /// A fact of the hypothetical hypervisor (TRAIT=VALUE). Repeatable; traits not given are `unknown`.
-    #[arg(long = "set", value_name = "TRAIT=VALUE", required = true, value_parser = parse_fact)]
+    #[arg(long = "set", value_name = "TRAIT=VALUE", required = true, value_parser = parse_fact, add = ArgValueCandidates::new(crate::complete::facts))]
     pub set: Vec<FactArg>,
     /// A name for the hypothetical hypervisor, used in the output.
     #[arg(long, default_value = "Hypothetical hypervisor")]
@@ -336,7 +344,8 @@ pub struct CiteArgs {
     #[arg(
         value_name = "PRODUCT",
         required_unless_present = "all",
-        conflicts_with = "all"
+        conflicts_with = "all",
+        add = ArgValueCandidates::new(crate::complete::products)
     )]
     pub subject: Option<SubjectRef>,
     /// Cite every source in the knowledge base.

@@ -18,6 +18,7 @@
 pub mod app;
 pub mod cite;
 pub mod cli;
+pub mod complete;
 pub mod debate;
 pub mod diagnostic;
 pub mod engine;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod explain;
 pub mod load;
 pub mod model;
+pub mod paths;
 pub mod prose;
 pub mod query;
 pub mod render;

@@ -14,6 +14,9 @@ use hvkb::error::{EXIT_ERROR, Error};
 use hvkb::prose::{clip, escape};
 
 fn main() -> ExitCode {
+    // When the shell asks for completions (`COMPLETE=bash hvkb ...`), answer
+    // and exit; otherwise this does nothing.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -555,6 +555,18 @@ pub struct Dispute {
     pub loc: Loc,
 }
 
+/// Facts a user's file sets on a product (or one of its configurations)
+/// defined elsewhere, without copying the whole entry: `[[patch]]`.
+#[derive(Clone, Debug)]
+pub struct Patch {
+    /// The product, or `product@config`.
+    pub target: Ref,
+    /// The facts it sets, by trait id.
+    pub traits: BTreeMap<String, Fact>,
+    /// Where it is written.
+    pub loc: Loc,
+}
+
 /// A hypervisor, VMM, API, distribution or emulator with its facts.
 #[derive(Clone, Debug)]
 pub struct Product {
@@ -827,6 +839,9 @@ pub struct Knowledge {
     pub products: Vec<Product>,
     /// Hosts whose pages may not be cited.
     pub untrusted: Vec<Untrusted>,
+    /// The names of the user's files (not built in), by file id, so output
+    /// can say which file a fact came from.
+    pub user_files: rustc_hash::FxHashMap<usize, String>,
     index: Index,
 }
 
@@ -851,6 +866,11 @@ fn positions(ids: impl Iterator<Item = String>) -> rustc_hash::FxHashMap<String,
 }
 
 impl Knowledge {
+    /// The user's file a place is in, if it is not built in.
+    pub fn user_file(&self, loc: &Loc) -> Option<&str> {
+        self.user_files.get(&loc.file.0).map(String::as_str)
+    }
+
     /// Builds the knowledge base: products sorted by id, every id indexed.
     pub fn new(
         sources: BTreeMap<String, Source>,
@@ -900,6 +920,7 @@ impl Knowledge {
             schools,
             products,
             untrusted,
+            user_files: rustc_hash::FxHashMap::default(),
             index,
         }
     }

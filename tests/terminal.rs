@@ -209,3 +209,82 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(with_env("CLICOLOR_FORCE").contains(esc));
     assert!(!with_env("NO_COLOR").contains(esc));
 }
+
+#[test]
+fn the_man_page_names_every_subcommand() {
+    let page = hvkb(["man"]).ok().to_string();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH hvkb 1"),
+        "{page}"
+    );
+    let cmd = <hvkb::cli::Cli as clap::CommandFactory>::command();
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        assert!(
+            page.contains(&format!("hvkb\\-{name}")) || page.contains(name),
+            "the man page does not name `{name}`"
+        );
+    }
+}
+
+#[test]
+fn completions_offer_names_from_the_data_and_never_files() {
+    // `COMPLETE=fish hvkb -- hvkb ARGS` is what the registered script runs.
+    let complete = |args: &[&str]| -> Vec<String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_hvkb"))
+            .arg("--")
+            .arg("hvkb")
+            .args(args)
+            .env_clear()
+            .env("COMPLETE", "fish")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let list: serde_json::Value =
+        serde_json::from_str(hvkb(["list", "--format", "json"]).ok()).unwrap();
+    let ids: Vec<String> = list["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    let products = complete(&["explain", ""]);
+    for id in &ids {
+        assert!(products.contains(id), "{id} is offered: {products:?}");
+    }
+    assert!(products.iter().any(|c| c.contains('@')), "id@config forms");
+    let schools = complete(&["list", "--school", ""]);
+    let json: serde_json::Value =
+        serde_json::from_str(hvkb(["schools", "--format", "json"]).ok()).unwrap();
+    let want: Vec<&str> = json["schools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(schools, want);
+    let facts = complete(&["explain", "x", "--assume", ""]);
+    assert!(
+        !facts.is_empty() && facts.iter().all(|f| f.contains('=')),
+        "{facts:?}"
+    );
+    // No file names where a name is expected.
+    for offered in [&products, &schools, &facts] {
+        assert!(
+            !offered.iter().any(|c| c == "Cargo.toml" || c == "src/"),
+            "{offered:?}"
+        );
+    }
+    // The script to register is printed by `completions`.
+    assert!(
+        hvkb(["completions", "bash"])
+            .ok()
+            .to_string()
+            .contains("COMPLETE")
+    );
+}

@@ -168,3 +168,89 @@ fn a_missing_catalog_file_exits_2() {
     hvkb(["list", "--catalog", "/nonexistent/hvkb.toml"])
         .fails(2, &["cannot read `/nonexistent/hvkb.toml`: no such file"]);
 }
+
+/// Runs hvkb with the environment given (and nothing else from the caller's).
+fn with_env(env: &[(&str, &std::path::Path)], args: &[&str]) -> crate::util::Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hvkb"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
+        .output()
+        .unwrap();
+    crate::util::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn catalogs_in_the_config_directory_and_hvkb_catalog_load_without_a_flag() {
+    let config = scratch("xdg");
+    let dir = config.join("hvkb").join("catalog.d");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(test_path("fixtures/my-catalog.toml"), dir.join("mine.toml")).unwrap();
+    let env = [("XDG_CONFIG_HOME", config.as_path())];
+    let v: ShowOutput = {
+        let r = with_env(&env, &["show", "exv", "--format", "json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str(&r.stdout).unwrap()
+    };
+    assert_eq!(v.id, "examplevisor");
+    // `--no-user-catalogs` turns them off: the product is then unknown.
+    let r = with_env(&env, &["show", "exv", "--no-user-catalogs"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // `paths` names the directory and the file it loaded.
+    let r = with_env(&env, &["paths"]);
+    assert!(
+        r.stdout.contains(&dir.display().to_string()),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("mine.toml"), "{}", r.stdout);
+    // HVKB_CATALOG lists files like PATH does.
+    let file = test_path("fixtures/my-catalog.toml");
+    let r = with_env(&[("HVKB_CATALOG", file.as_path())], &["show", "exv"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = with_env(&[("HVKB_CATALOG", file.as_path())], &["paths"]);
+    assert!(r.stdout.contains("HVKB_CATALOG"), "{}", r.stdout);
+}
+
+#[test]
+fn a_patch_sets_one_fact_of_a_product_and_show_names_its_file() {
+    let patch = overlay(
+        "patch",
+        "[[patch]]\nproduct = \"kvm\"\n[patch.traits]\nhost_mode = { value = \"hypervisor-only\", sources = [\"kvm-api\"] }\n",
+    );
+    let patch = patch.to_str().unwrap();
+    // Over the built-in data, a patch changes one fact of a built-in
+    // product (checked generically: whatever its value was).
+    let base = ["--catalog", patch];
+    let mut args = base.to_vec();
+    args.extend(["show", "kvm", "--format", "json"]);
+    let v: ShowOutput = hvkb(&args).parse();
+    let fact = &v.traits["host_mode"];
+    assert_eq!(fact.value, "hypervisor-only");
+    assert!(
+        fact.file
+            .as_deref()
+            .is_some_and(|f| f.ends_with("patch.toml"))
+    );
+    // Facts it does not set are the built-in ones, with no file.
+    let before: ShowOutput = hvkb(["show", "kvm", "--format", "json"]).parse();
+    assert_eq!(v.traits["placement"], before.traits["placement"]);
+    assert!(v.traits["placement"].file.is_none());
+    let mut args = base.to_vec();
+    args.extend(["show", "kvm"]);
+    let text = hvkb(&args).ok().to_string();
+    assert!(text.contains("hypervisor-only  from "), "{text}");
+    // A patch of a product that is not there is an error at its `product`.
+    let bad = overlay(
+        "badpatch",
+        "[[patch]]\nproduct = \"nosuch\"\n[patch.traits]\nplacement = { value = \"hosted\", sources = [\"docs-c\"] }\n",
+    );
+    fixture(&["--catalog", bad.to_str().unwrap(), "list"]).fails(
+        2,
+        &["the patch names product `nosuch`", "badpatch.toml:2:11"],
+    );
+}

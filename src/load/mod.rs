@@ -52,6 +52,8 @@ pub struct Layer {
     pub products: Vec<Product>,
     /// `[[untrusted]]` tables.
     pub untrusted: Vec<Untrusted>,
+    /// `[[patch]]` tables.
+    pub patches: Vec<crate::model::Patch>,
 }
 
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
@@ -432,10 +434,20 @@ pub fn load_texts(
             merger.add(layer, usize::MAX, &mut diags);
         }
     }
+    merger.patch(&mut diags);
     let replaced = std::mem::take(&mut merger.replaced);
+    let mut knowledge = merger.finish();
+    // Facts are marked with the user's file they come from when there is
+    // built-in data to tell them from; with only the user's files, every
+    // fact would be.
+    if builtin {
+        knowledge.user_files = (first_user_file.0..files.len())
+            .map(|i| (i, files.get(FileId(i)).name.clone()))
+            .collect();
+    }
     Loaded {
         files,
-        knowledge: merger.finish(),
+        knowledge,
         diagnostics: diags,
         first_user_file,
         criteria_file,
@@ -553,6 +565,7 @@ struct Merger {
     schools: Bin<School>,
     products: Bin<Product>,
     untrusted: Bin<Untrusted>,
+    patches: Vec<crate::model::Patch>,
     replaced: Vec<(&'static str, String, Loc)>,
 }
 
@@ -570,6 +583,55 @@ impl Merger {
             .extend(layer.products, group, diags, &mut self.replaced);
         self.untrusted
             .extend(layer.untrusted, group, diags, &mut self.replaced);
+        self.patches.extend(layer.patches);
+    }
+
+    /// Sets each patch's facts on its product (or configuration), in the
+    /// order the patches were read.
+    fn patch(&mut self, diags: &mut Diagnostics) {
+        for patch in std::mem::take(&mut self.patches) {
+            let (product, config) = match patch.target.id.split_once('@') {
+                Some((p, c)) => (p, Some(c)),
+                None => (patch.target.id.as_str(), None),
+            };
+            let found = self
+                .products
+                .index
+                .get(product)
+                .map(|&i| &mut self.products.items[i].1);
+            let Some(p) = found else {
+                diags.push(
+                    Diagnostic::error(
+                        patch.target.loc.clone(),
+                        format!("the patch names product `{product}`, which is not in the catalog"),
+                    )
+                    .stage(Stage::Shape)
+                    .help("a patch sets facts on a product by its id; `hvkb list` shows the ids"),
+                );
+                continue;
+            };
+            let facts = match config {
+                None => &mut p.traits,
+                Some(c) => match p
+                    .configurations
+                    .iter_mut()
+                    .find(|x| x.id.eq_ignore_ascii_case(c))
+                {
+                    Some(cf) => &mut cf.traits,
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                patch.target.loc.clone(),
+                                format!("product `{product}` has no configuration `{c}`"),
+                            )
+                            .stage(Stage::Shape),
+                        );
+                        continue;
+                    }
+                },
+            };
+            facts.extend(patch.traits);
+        }
     }
 
     fn finish(self) -> Knowledge {

@@ -20,7 +20,8 @@ use crate::model::{
 use crate::prose::{List, did_you_mean};
 
 /// The arrays of tables a data file may hold.
-pub const TOP_KEYS: [&str; 6] = [
+pub const TOP_KEYS: [&str; 7] = [
+    "patch",
     "source",
     "trait",
     "criterion",
@@ -52,6 +53,29 @@ pub fn layer(doc: &DeTable<'_>, span: Range<usize>, cx: &mut Reporter<'_>, layer
     for t in read("untrusted", "an untrusted host", cx) {
         layer.untrusted.extend(untrusted(cx, t));
     }
+    for t in read("patch", "a patch", cx) {
+        layer.patches.extend(patch(cx, t));
+    }
+}
+
+/// `[[patch]]`: facts set on a product defined elsewhere.
+fn patch(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::Patch> {
+    t.check_keys(cx, &["product", "traits"]);
+    let (target, loc) = t.text(cx, "product")?;
+    t.set_label(format!("the patch of `{target}`"));
+    let traits = facts(cx, &t);
+    if traits.is_empty() {
+        cx.error(
+            t.span.clone(),
+            format!("{} sets no fact", t.label),
+            Some("add `[patch.traits]` with a line per fact, as in a product".into()),
+        );
+    }
+    Some(crate::model::Patch {
+        target: Ref { id: target, loc },
+        traits,
+        loc: cx.loc(t.span.clone()),
+    })
 }
 
 /// Reads `id`, checks its spelling, and renames the table after it.

@@ -265,6 +265,9 @@ pub struct FactView {
     pub sources: Vec<String>,
     /// A note that qualifies it.
     pub note: Option<String>,
+    /// The user's file it comes from, when it is not built in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// A recorded disagreement between sources.
@@ -379,6 +382,7 @@ pub fn show(out: &mut dyn Write, kb: &Knowledge, e: &Explanation<'_>) -> io::Res
                             value: f.value.clone(),
                             sources: ids(&ref_ids(&f.sources)),
                             note: f.note.clone(),
+                            file: kb.user_file(&f.loc).map(str::to_string),
                         },
                     )
                 })

@@ -122,10 +122,17 @@ pub fn show(l: &Layout, kb: &Knowledge, e: &Explanation<'_>, full_sources: bool)
             Column::flex("SOURCES"),
         ]);
         for (trait_id, f) in &facts {
+            // A fact from the user's own file says so, first.
+            let cited = cites(kb, &ref_ids(&f.sources));
+            let cited = match kb.user_file(&f.loc) {
+                Some(file) if cited.is_empty() => format!("from {file}"),
+                Some(file) => format!("from {file}: {cited}"),
+                None => cited,
+            };
             t.row([
                 Cow::Borrowed(*trait_id),
                 Cow::Borrowed(f.value.as_str()),
-                Cow::Owned(cites(kb, &ref_ids(&f.sources))),
+                Cow::Owned(cited),
             ]);
         }
         out.push_str(&t.text(l, true));
@@ -235,6 +242,17 @@ fn provenance(kb: &Knowledge, r: &Reading<'_>) -> String {
     }
 }
 
+/// Where a reading's value comes from, with the user's file it was read
+/// from when it is not built in.
+fn provenance_of(kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>) -> String {
+    let cited = provenance(kb, r);
+    let fact = c.decider.fact(r.trait_id());
+    match fact.and_then(|(f, _)| kb.user_file(&f.loc)) {
+        Some(file) if r.origin != crate::model::Origin::Assumed => format!("from {file}: {cited}"),
+        _ => cited,
+    }
+}
+
 /// How a non-decisive reading relates to the verdict, in words.
 fn stance_words(c: &Classification<'_>, r: &Reading<'_>) -> Option<String> {
     match r.stance {
@@ -295,7 +313,7 @@ fn reading(l: &Layout, kb: &Knowledge, c: &Classification<'_>, r: &Reading<'_>, 
     {
         out.push_str(&l.wrap_hanging(&dispute.note, "    disputed: ", "           "));
     }
-    out.push_str(&l.wrap_hanging(&provenance(kb, r), "    facts: ", "           "));
+    out.push_str(&l.wrap_hanging(&provenance_of(kb, c, r), "    facts: ", "           "));
 }
 
 /// `explain` and `classify`: the argument behind a verdict, verdict first.
