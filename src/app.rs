@@ -49,6 +49,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
             emit(out, &String::from_utf8_lossy(&script))
         }
         Command::Paths => emit(out, &paths_report(g, &user)),
+        Command::Schema(args) => {
+            let schema = match args.kind {
+                crate::cli::SchemaKind::Catalog => crate::schema::catalog(),
+                crate::cli::SchemaKind::Criteria => crate::schema::criteria(),
+            };
+            json::write(out, &schema).map_err(Error::Output)?;
+            out.flush().map_err(Error::Output)
+        }
         Command::Man => {
             let mut page = Vec::new();
             clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())

@@ -85,6 +85,8 @@ pub enum Command {
     Paths,
     /// Print the manual page (roff), for `man`.
     Man,
+    /// Print the JSON Schema of catalog or criteria files, for editors.
+    Schema(SchemaArgs),
 }
 
 /// The commands that answer from the loaded data.
@@ -155,6 +157,23 @@ pub enum ColorWhen {
     Always,
     /// Never.
     Never,
+}
+
+/// Which data file's schema to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A catalog file (products, sources, traits, patches).
+    Catalog,
+    /// A criteria file (criteria and schools).
+    Criteria,
+}
+
+/// Options of `schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The kind of file.
+    #[arg(value_enum)]
+    pub kind: SchemaKind,
 }
 
 /// Options of `traits`.

@@ -30,6 +30,7 @@ pub mod paths;
 pub mod prose;
 pub mod query;
 pub mod render;
+pub mod schema;
 #[cfg(test)]
 mod testkb;
 pub mod validate;

@@ -12,6 +12,8 @@ mod cite;
 mod commands;
 /// Claims about the built-in catalog: verdicts, configurations, conventions.
 mod data_catalog;
+/// The built-in data files are valid against the printed JSON Schemas.
+mod data_schema;
 /// Claims about the built-in sources: the citation standard holds.
 mod data_sources;
 /// Bad input: data files, special files, command-line mistakes, full disks.
