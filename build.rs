@@ -1,6 +1,6 @@
 //! Lists the built-in data files for `include_str!`, so adding a product
 //! family file under `data/catalog/` needs no code change. The order is
-//! fixed: shared sources, traits, criteria, untrusted hosts, then the family
+//! fixed: shared sources, traits, criteria, untrusted hosts, identities, then the family
 //! files by name.
 
 use std::fmt::Write as _;
@@ -8,7 +8,7 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=data");
-    let mut files: Vec<String> = ["sources", "traits", "criteria", "untrusted"]
+    let mut files: Vec<String> = ["sources", "traits", "criteria", "untrusted", "identities"]
         .iter()
         .map(|f| format!("data/{f}.toml"))
         .collect();

@@ -66,6 +66,16 @@ pub enum Error {
         /// The closest known names.
         suggestions: Vec<String>,
     },
+    /// A name other tools use matched several products.
+    #[error("`{name}` could be {}", crate::prose::List::or(candidates))]
+    Ambiguous {
+        /// What the user typed.
+        name: String,
+        /// What it can mean, each with its verdict.
+        candidates: Vec<String>,
+        /// Why they cannot be told apart, if the data says.
+        note: Option<String>,
+    },
     /// A configuration name matched nothing in a product.
     #[error("`{product}` has no configuration `{name}`")]
     UnknownConfiguration {
@@ -121,7 +131,9 @@ impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::UnknownProduct { .. } => EXIT_NOT_FOUND,
+            Error::UnknownProduct { .. }
+            | Error::UnknownConfiguration { .. }
+            | Error::Ambiguous { .. } => EXIT_NOT_FOUND,
             _ => EXIT_ERROR,
         }
     }
@@ -147,6 +159,10 @@ impl Error {
             Error::UnknownProduct { .. } => {
                 Some("run `hvkb list` to see every product".to_string())
             }
+            Error::Ambiguous { note: Some(n), .. } => Some(format!(
+                "{n} Name one of them to see its verdict explained."
+            )),
+            Error::Ambiguous { .. } => Some("name one of them to see its verdict explained".into()),
             Error::UnknownConfiguration { known, .. } if known.is_empty() => {
                 Some("this product has only its default configuration".to_string())
             }

@@ -257,6 +257,8 @@ pub struct Citers<'k> {
     pub criteria: Vec<&'k str>,
     /// Schools.
     pub schools: Vec<&'k str>,
+    /// Identities (names other tools print).
+    pub identities: Vec<&'k str>,
 }
 
 /// Every source with who cites it, in source-id order.
@@ -293,6 +295,13 @@ pub fn citations(kb: &Knowledge) -> Citations<'_> {
         for id in first_seen(s.sources.iter().map(|r| r.id.as_str())) {
             if let Some(x) = map.get_mut(id) {
                 x.schools.push(&s.id);
+            }
+        }
+    }
+    for x in &kb.identities {
+        for id in first_seen(x.sources.iter().map(|r| r.id.as_str())) {
+            if let Some(c) = map.get_mut(id) {
+                c.identities.push(&x.id);
             }
         }
     }

@@ -537,6 +537,8 @@ pub struct Configuration {
     pub traits: BTreeMap<String, Fact>,
     /// Sources for what the configuration says (its role and backend).
     pub sources: Vec<Ref>,
+    /// Names that mean the product in this configuration (`qemu-kvm`).
+    pub aliases: Vec<Located<String>>,
     /// Where it is defined.
     pub loc: Loc,
 }
@@ -552,6 +554,24 @@ pub struct Dispute {
     /// The sources on each side.
     pub sources: Vec<Ref>,
     /// Where it is written.
+    pub loc: Loc,
+}
+
+/// A name other tools give a hypervisor (`systemd-detect-virt` prints
+/// `microsoft`, `oracle`, `vmware`), and the catalog subjects it can mean.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    /// The identifier, as the tools print it.
+    pub id: String,
+    /// What it names, in words.
+    pub name: String,
+    /// The products (or `product@config`) it can mean.
+    pub candidates: Vec<Ref>,
+    /// Where the identifier and its meaning are documented.
+    pub sources: Vec<Ref>,
+    /// What cannot be told apart, if anything.
+    pub note: Option<String>,
+    /// Where it is defined.
     pub loc: Loc,
 }
 
@@ -839,6 +859,8 @@ pub struct Knowledge {
     pub products: Vec<Product>,
     /// Hosts whose pages may not be cited.
     pub untrusted: Vec<Untrusted>,
+    /// Names other tools give hypervisors.
+    pub identities: Vec<Identity>,
     /// The names of the user's files (not built in), by file id, so output
     /// can say which file a fact came from.
     pub user_files: rustc_hash::FxHashMap<usize, String>,
@@ -853,7 +875,16 @@ struct Index {
     schools: rustc_hash::FxHashMap<String, usize>,
     products: rustc_hash::FxHashMap<String, usize>,
     /// Lower-cased ids, names and aliases; an id wins over another product's name.
-    names: rustc_hash::FxHashMap<String, usize>,
+    names: rustc_hash::FxHashMap<String, (usize, Option<usize>)>,
+}
+
+/// A name as lookups compare it: lower case, letters and digits only, so
+/// `Hyper-V`, `hyper v` and `hyperv` are the same name.
+pub fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn positions(ids: impl Iterator<Item = String>) -> rustc_hash::FxHashMap<String, usize> {
@@ -879,6 +910,7 @@ impl Knowledge {
         schools: Vec<School>,
         products: Vec<Product>,
         untrusted: Vec<Untrusted>,
+        identities: Vec<Identity>,
     ) -> Self {
         // Sorted through an index: a product is a few hundred bytes, and a
         // sort that moved products would move each one many times.
@@ -891,19 +923,22 @@ impl Knowledge {
         let order: Vec<usize> = order.into_iter().map(|(_, i)| i).collect();
         let mut slots: Vec<Option<Product>> = products.into_iter().map(Some).collect();
         let products: Vec<Product> = order.iter().filter_map(|&i| slots[i].take()).collect();
-        let mut names = positions(products.iter().map(|p| p.id.to_lowercase()));
-        names.reserve(products.iter().map(|p| 1 + p.aliases.len()).sum());
+        let mut names: rustc_hash::FxHashMap<String, (usize, Option<usize>)> =
+            rustc_hash::FxHashMap::default();
+        names.reserve(products.iter().map(|p| 2 + p.aliases.len()).sum());
+        // Ids first, so an id wins over another product's name.
+        for (i, p) in products.iter().enumerate() {
+            names.entry(fold(&p.id)).or_insert((i, None));
+        }
         for (i, p) in products.iter().enumerate() {
             let own = std::iter::once(&p.name).chain(p.aliases.iter().map(|a| &a.value));
             for n in own {
-                let n = n.trim();
-                // Most names are looked up once: lower-case only when needed.
-                let key = if n.chars().any(char::is_uppercase) {
-                    n.to_lowercase()
-                } else {
-                    n.to_string()
-                };
-                names.entry(key).or_insert(i);
+                names.entry(fold(n)).or_insert((i, None));
+            }
+            for (c, cf) in p.configurations.iter().enumerate() {
+                for a in &cf.aliases {
+                    names.entry(fold(&a.value)).or_insert((i, Some(c)));
+                }
             }
         }
         let index = Index {
@@ -920,6 +955,7 @@ impl Knowledge {
             schools,
             products,
             untrusted,
+            identities,
             user_files: rustc_hash::FxHashMap::default(),
             index,
         }
@@ -953,21 +989,38 @@ impl Knowledge {
         self.index.products.get(id).map(|&i| &self.products[i])
     }
 
-    /// The product a user means by `name`: case-insensitive over ids,
-    /// names and aliases (an id wins over another product's name).
+    /// The product a user means by `name`: over ids, names and aliases,
+    /// ignoring case, spaces and punctuation (`hyper v`, `HyperV` and
+    /// `hyper-v` are one name); an id wins over another product's name.
     pub fn lookup(&self, name: &str) -> Option<&Product> {
-        self.index
-            .names
-            .get(&name.trim().to_lowercase())
-            .map(|&i| &self.products[i])
+        self.lookup_subject(name).map(|s| s.product)
+    }
+
+    /// As [`Knowledge::lookup`], but an alias of a configuration gives the
+    /// product in that configuration.
+    pub fn lookup_subject(&self, name: &str) -> Option<Subject<'_>> {
+        let &(i, c) = self.index.names.get(&fold(name))?;
+        let p = &self.products[i];
+        Some(match c.and_then(|c| p.configurations.get(c)) {
+            Some(cf) => Subject::in_configuration(p, cf),
+            None => Subject::of(p),
+        })
+    }
+
+    /// The identity another tool prints (`microsoft`, `vmware`), ignoring
+    /// case, spaces and punctuation.
+    pub fn identity_named(&self, name: &str) -> Option<&Identity> {
+        let key = fold(name);
+        self.identities.iter().find(|x| fold(&x.id) == key)
     }
 
     /// The subject a user names: a product by id, name or alias, and
     /// optionally one of its configurations.
     pub fn subject(&self, r: &SubjectRef) -> Result<Subject<'_>, Unresolved<'_>> {
-        let product = self.lookup(&r.product).ok_or(Unresolved::Product)?;
+        let found = self.lookup_subject(&r.product).ok_or(Unresolved::Product)?;
+        let product = found.product;
         match &r.configuration {
-            None => Ok(Subject::of(product)),
+            None => Ok(found),
             Some(c) => product
                 .configuration(c)
                 .map(|c| Subject::in_configuration(product, c))
@@ -1010,6 +1063,7 @@ impl Knowledge {
             names.push(p.name.as_str());
             names.extend(p.aliases.iter().map(|a| a.value.as_str()));
         }
+        names.extend(self.identities.iter().map(|x| x.id.as_str()));
         names
     }
 

@@ -128,25 +128,37 @@ pub fn count(n: usize, one: &'static str, many: &'static str) -> String {
 
 /// The candidate names closest to `name`, best first (at most three).
 ///
-/// This is clap's recipe: Jaro similarity above 0.7, compared case-folded,
-/// plus any name that contains the input or is contained in it. At most
-/// [`MAX_CANDIDATES`] candidates are compared, so a hint stays cheap
-/// whatever the data holds.
+/// Names are compared folded (lower case, letters and digits only). A
+/// candidate is close when it starts with a name of four or more
+/// characters, or when it is within a few edits of it (Damerau-Levenshtein:
+/// one edit per five characters, at least one) and begins with the same
+/// character, since a slip in the first letter usually makes another word
+/// (`gvisor` is not a misspelling of `xvisor`). At most [`MAX_CANDIDATES`]
+/// candidates are compared, so a hint stays cheap whatever the data holds.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let wanted = name.to_lowercase();
-    let mut scored: Vec<(f64, &str)> = candidates
+    let wanted = crate::model::fold(name);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let allowed = (wanted.chars().count() / 5).max(1);
+    let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .take(MAX_CANDIDATES)
         .filter_map(|c| {
-            let lower = c.to_lowercase();
-            let mut score = strsim::jaro(&wanted, &lower);
-            if wanted.len() >= 3 && (lower.contains(&wanted) || wanted.contains(&lower)) {
-                score = score.max(0.9);
+            let folded = crate::model::fold(c);
+            if wanted.chars().count() >= 4 && folded.starts_with(&wanted) && folded != wanted {
+                return Some((1, c));
             }
-            (score > 0.7).then_some((score, c))
+            let same_start = folded.chars().next() == wanted.chars().next();
+            let d = strsim::damerau_levenshtein(&wanted, &folded);
+            // Two letters dropped (`autor` for `authors`) is a slip too.
+            let dropped = d <= 2
+                && wanted.chars().count() >= 5
+                && (subsequence(&wanted, &folded) || subsequence(&folded, &wanted));
+            (same_start && (d <= allowed || dropped)).then_some((d, c))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     let mut out: Vec<&str> = Vec::new();
     for (_, c) in scored {
         if !out.contains(&c) {
@@ -157,6 +169,12 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     out
+}
+
+/// Whether `short`'s characters appear in `long` in order.
+fn subsequence(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().all(|c| rest.any(|l| l == c))
 }
 
 /// The most candidates a "did you mean" compares with.
@@ -199,11 +217,43 @@ mod tests {
     }
 
     #[test]
-    fn closest_prefers_near_spellings_and_substrings() {
-        let names = ["alpha", "beta", "gamma-ray", "delta"];
+    fn closest_prefers_near_spellings_and_prefixes() {
+        let names = ["alpha", "beta", "gamma-ray"];
         assert_eq!(closest("alpah", names), vec!["alpha"]);
         assert_eq!(closest("gamma", names), vec!["gamma-ray"]);
         assert!(closest("zzzzzz", names).is_empty());
+    }
+
+    #[test]
+    fn closest_only_suggests_names_that_are_really_close() {
+        let names = [
+            "xvisor",
+            "sel4",
+            "aws-nitro",
+            "kvm",
+            "virtualbox",
+            "virtual-pc",
+            "oracle-vm-server",
+        ];
+        // Pairs a reader would not take for a slip of the keyboard.
+        for far in [
+            "gvisor",
+            "wsl",
+            "nope",
+            "oracle vm server for sparc",
+            "qemu",
+        ] {
+            assert!(
+                closest(far, names).is_empty(),
+                "{far}: {:?}",
+                closest(far, names)
+            );
+        }
+        // Slips that are.
+        assert_eq!(closest("kvmm", names), vec!["kvm"]);
+        assert_eq!(closest("virtualbx", names), vec!["virtualbox"]);
+        assert_eq!(closest("Virtual Box2", names), vec!["virtualbox"]);
+        assert_eq!(closest("xvsior", names), vec!["xvisor"]);
     }
 
     #[test]

@@ -241,6 +241,40 @@ pub fn resolve_school<'k>(kb: &'k Knowledge, name: Option<&str>) -> Result<&'k S
 
 /// The subject a user names, with the closest names when there is none.
 pub fn resolve_subject<'k>(kb: &'k Knowledge, r: &SubjectRef) -> Result<Subject<'k>, Error> {
+    // A name other tools print (`microsoft`, `vmware`) that names no
+    // product: one candidate is that product; several are listed.
+    if r.configuration.is_none()
+        && kb.lookup(&r.product).is_none()
+        && let Some(x) = kb.identity_named(&r.product)
+    {
+        let subjects: Vec<Subject<'k>> = x
+            .candidates
+            .iter()
+            .filter_map(|c| kb.backend(&c.id))
+            .collect();
+        match subjects[..] {
+            [one] => return Ok(one),
+            [] => {}
+            _ => {
+                let school = kb.default_school();
+                let candidates = subjects
+                    .iter()
+                    .map(|s| match school {
+                        Some(sc) => format!(
+                            "`{s}` ({})",
+                            crate::engine::classify(kb, *s, sc, &[]).verdict
+                        ),
+                        None => format!("`{s}`"),
+                    })
+                    .collect();
+                return Err(Error::Ambiguous {
+                    name: r.product.clone(),
+                    candidates,
+                    note: x.note.clone(),
+                });
+            }
+        }
+    }
     kb.subject(r).map_err(|missing| match missing {
         Unresolved::Product => {
             let mut suggestions: Vec<String> = Vec::new();

@@ -60,6 +60,24 @@ pub struct CatalogFile {
     pub untrusted: Option<Vec<UntrustedTable>>,
     /// Facts set on a product defined in another file.
     pub patch: Option<Vec<PatchTable>>,
+    /// Names other tools print, and the products they can mean.
+    pub identity: Option<Vec<IdentityTable>>,
+}
+
+/// `[[identity]]`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct IdentityTable {
+    /// The identifier, as the other tool prints it.
+    pub id: String,
+    /// What it names.
+    pub name: String,
+    /// The products (or `product@config`) it can mean.
+    pub candidates: Vec<String>,
+    /// Where the identifier is documented.
+    pub sources: Vec<String>,
+    /// What cannot be told apart.
+    pub note: Option<String>,
 }
 
 /// A criteria file: criteria and schools (replacing the built-in ones), and
@@ -222,6 +240,8 @@ pub struct ConfigurationTable {
     pub architectures: Option<Vec<String>>,
     /// Sources for the configuration.
     pub sources: Option<Vec<String>>,
+    /// Names that mean the product in this configuration.
+    pub aliases: Option<Vec<String>>,
     /// Facts that differ from the product's.
     pub traits: Option<std::collections::BTreeMap<String, FactTable>>,
 }

@@ -158,3 +158,46 @@ fn the_catalog_has_breadth_and_every_product_its_metadata() {
         assert!(s.first_release.is_some(), "{}", p.id);
     }
 }
+
+#[test]
+fn names_resolve_as_people_and_other_tools_write_them() {
+    let id = |name: &str| -> String {
+        let v: ShowOutput = hvkb(["show", name, "--format", "json"]).parse();
+        match v.configuration {
+            Some(c) => format!("{}@{c}", v.id),
+            None => v.id,
+        }
+    };
+    // Separators and case fold.
+    for name in ["hyper v", "HyperV", "Hyper-V"] {
+        assert_eq!(id(name), "hyper-v", "{name}");
+    }
+    assert_eq!(id("Xen Server"), "citrix-hypervisor");
+    // The RHEL package name is QEMU with KVM, not the emulator.
+    assert_eq!(id("qemu-kvm"), "qemu@kvm");
+    // systemd-detect-virt's identifiers, where they mean one product.
+    for (name, want) in [
+        ("microsoft", "hyper-v"),
+        ("oracle", "virtualbox"),
+        ("amazon", "aws-nitro"),
+        ("zvm", "ibm-zvm"),
+        ("uml", "user-mode-linux"),
+    ] {
+        assert_eq!(id(name), want, "{name}");
+    }
+    // And where it does not: a list with each verdict, exit 1.
+    hvkb(["show", "vmware"]).fails(
+        1,
+        &[
+            "`vmware` could be",
+            "`vmware-esxi` (type1)",
+            "`vmware-workstation` (type2)",
+        ],
+    );
+    // No far-fetched suggestions.
+    for far in ["gvisor", "wsl", "nope"] {
+        let r = hvkb(["show", far]);
+        assert_eq!(r.code, 1);
+        assert!(!r.stderr.contains("did you mean"), "{far}: {}", r.stderr);
+    }
+}

@@ -30,7 +30,10 @@ fn every_source_has_a_kind_a_year_and_is_cited() {
         assert!(e.source.year.is_some(), "{}", e.source.id);
         let c = &e.cited_by;
         assert!(
-            !(c.products.is_empty() && c.criteria.is_empty() && c.schools.is_empty()),
+            !(c.products.is_empty()
+                && c.criteria.is_empty()
+                && c.schools.is_empty()
+                && c.identities.is_empty()),
             "{} is cited by nothing",
             e.source.id
         );

@@ -121,7 +121,7 @@ fn a_fifo_is_refused_at_once_instead_of_blocking() {
 fn command_line_mistakes_get_a_clear_message_and_the_documented_code() {
     for (name, args, code) in [
         ("cli-unknown-product", vec!["explain", "alphaa"], 1),
-        ("cli-unknown-configuration", vec!["show", "gamma@nested"], 2),
+        ("cli-unknown-configuration", vec!["show", "gamma@nested"], 1),
         ("cli-unknown-school", vec!["list", "--school", "purist"], 2),
         ("cli-unknown-format", vec!["list", "--format", "yaml"], 2),
         (

@@ -54,6 +54,8 @@ pub struct Layer {
     pub untrusted: Vec<Untrusted>,
     /// `[[patch]]` tables.
     pub patches: Vec<crate::model::Patch>,
+    /// `[[identity]]` tables.
+    pub identities: Vec<crate::model::Identity>,
 }
 
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
@@ -481,6 +483,7 @@ entity!(Criterion, "criterion", id);
 entity!(School, "school", id);
 entity!(Product, "product", id);
 entity!(Untrusted, "untrusted host", prefix);
+entity!(crate::model::Identity, "identity", id);
 
 /// The entities of one kind, in first-defined order, each remembering which
 /// layer group defined it, with an index by id.
@@ -565,6 +568,7 @@ struct Merger {
     schools: Bin<School>,
     products: Bin<Product>,
     untrusted: Bin<Untrusted>,
+    identities: Bin<crate::model::Identity>,
     patches: Vec<crate::model::Patch>,
     replaced: Vec<(&'static str, String, Loc)>,
 }
@@ -583,6 +587,8 @@ impl Merger {
             .extend(layer.products, group, diags, &mut self.replaced);
         self.untrusted
             .extend(layer.untrusted, group, diags, &mut self.replaced);
+        self.identities
+            .extend(layer.identities, group, diags, &mut self.replaced);
         self.patches.extend(layer.patches);
     }
 
@@ -646,6 +652,7 @@ impl Merger {
             self.schools.into_vec(),
             self.products.into_vec(),
             self.untrusted.into_vec(),
+            self.identities.into_vec(),
         )
     }
 }

@@ -20,8 +20,9 @@ use crate::model::{
 use crate::prose::{List, did_you_mean};
 
 /// The arrays of tables a data file may hold.
-pub const TOP_KEYS: [&str; 7] = [
+pub const TOP_KEYS: [&str; 8] = [
     "patch",
+    "identity",
     "source",
     "trait",
     "criterion",
@@ -55,6 +56,9 @@ pub fn layer(doc: &DeTable<'_>, span: Range<usize>, cx: &mut Reporter<'_>, layer
     }
     for t in read("patch", "a patch", cx) {
         layer.patches.extend(patch(cx, t));
+    }
+    for t in read("identity", "an identity", cx) {
+        layer.identities.extend(identity(cx, t));
     }
 }
 
@@ -513,10 +517,16 @@ fn configuration(
             "architectures",
             "sources",
             "traits",
+            "aliases",
         ],
     );
     let name = t.text_or_empty(cx, "name");
     let description = t.text_or_empty(cx, "description");
+    let aliases = t
+        .strings(cx, "aliases", false)
+        .into_iter()
+        .map(|(value, loc)| crate::model::Located { value, loc })
+        .collect();
     let architectures = t.strings(cx, "architectures", false);
     let role = role(cx, &t);
     let backend = t
@@ -533,6 +543,26 @@ fn configuration(
         architectures: architectures.into_iter().map(|(a, _)| a).collect(),
         traits,
         sources,
+        aliases,
+        loc: cx.loc(t.span.clone()),
+    })
+}
+
+/// `[[identity]]`: a name other tools print, and what it can mean.
+fn identity(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::Identity> {
+    t.check_keys(cx, &["id", "name", "candidates", "sources", "note"]);
+    let (id, _) = t.text(cx, "id")?;
+    t.set_label(format!("identity `{id}`"));
+    let name = t.text_or_empty(cx, "name");
+    let candidates = refs(cx, &t, "candidates", true);
+    let sources = refs(cx, &t, "sources", true);
+    let note = t.string(cx, "note", false).map(|(n, _)| n);
+    Some(crate::model::Identity {
+        id,
+        name,
+        candidates,
+        sources,
+        note,
         loc: cx.loc(t.span.clone()),
     })
 }

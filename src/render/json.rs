@@ -927,6 +927,9 @@ pub struct CitedBy {
     pub criteria: Vec<String>,
     /// School ids.
     pub schools: Vec<String>,
+    /// Identity ids (names other tools print).
+    #[serde(default)]
+    pub identities: Vec<String>,
 }
 
 /// A source with who cites it.
@@ -962,6 +965,7 @@ pub fn sources_output(out: &mut dyn Write, citations: &Citations<'_>) -> io::Res
                         products: ids(&by.products),
                         criteria: ids(&by.criteria),
                         schools: ids(&by.schools),
+                        identities: ids(&by.identities),
                     },
                 })
                 .collect(),

@@ -132,6 +132,7 @@ pub fn sources<'a>(citers: &Citations<'a>) -> Tabular<'a> {
         let mut who: Vec<String> = by.products.iter().map(|p| p.to_string()).collect();
         who.extend(by.criteria.iter().map(|c| format!("criterion {c}")));
         who.extend(by.schools.iter().map(|s| format!("school {s}")));
+        who.extend(by.identities.iter().map(|x| format!("identity {x}")));
         t.row([
             Cow::Borrowed(s.id.as_str()),
             Cow::Borrowed(s.kind.as_str()),

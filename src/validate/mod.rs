@@ -36,6 +36,7 @@ pub fn validate(kb: &Knowledge) -> Diagnostics {
         v.criteria();
         v.schools();
         v.products();
+        v.identities();
         v.uncited_sources();
         let lints = lints
             .join()
@@ -273,6 +274,26 @@ impl<'k> Validator<'k> {
         self.cycles();
     }
 
+    /// Each identity's candidates are in the catalog, and its sources exist.
+    fn identities(&mut self) {
+        let kb = self.kb;
+        for x in &kb.identities {
+            self.cite(&x.sources, || format!("identity `{}`", x.id));
+            for c in &x.candidates {
+                if kb.backend(&c.id).is_none() {
+                    self.error(
+                        &c.loc,
+                        format!(
+                            "identity `{}` names `{}`, which is not in the catalog",
+                            x.id, c.id
+                        ),
+                        Some("name a product id, or `id@config`".into()),
+                    );
+                }
+            }
+        }
+    }
+
     /// Ids, names and aliases must pick out one product each, compared
     /// case-insensitively and without surrounding blanks. Products are taken
     /// in the order they are written, so when a user's file (read after the
@@ -288,9 +309,16 @@ impl<'k> Validator<'k> {
                     p.aliases
                         .iter()
                         .map(|a| ("alias", a.value.as_str(), &a.loc)),
+                )
+                .chain(
+                    p.configurations
+                        .iter()
+                        .flat_map(|c| c.aliases.iter())
+                        .map(|a| ("alias", a.value.as_str(), &a.loc)),
                 );
             for (what, value, loc) in written {
-                let key = value.trim().to_lowercase();
+                // Compared as lookups compare them: `Hyper V` is `hyper-v`.
+                let key = crate::model::fold(value);
                 if key.is_empty() {
                     continue;
                 }
