@@ -238,9 +238,15 @@ pub struct CheckArgs {
 /// Options of `list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only products with this verdict.
-    #[arg(long = "type", short = 't', value_name = "VERDICT")]
-    pub verdict: Option<Verdict>,
+    /// Only products with one of these verdicts (repeatable, or comma-separated; any case).
+    #[arg(
+        long = "type",
+        short = 't',
+        value_name = "VERDICT",
+        value_delimiter = ',',
+        ignore_case = true
+    )]
+    pub verdict: Vec<Verdict>,
     /// Only products whose vendor contains this text (case-insensitive).
     #[arg(long, value_name = "TEXT")]
     pub vendor: Option<String>,
@@ -249,10 +255,10 @@ pub struct ListArgs {
     #[arg(long, value_name = "LICENSE")]
     pub license: Option<String>,
     /// Only products with this status.
-    #[arg(long, value_name = "STATUS")]
+    #[arg(long, value_name = "STATUS", ignore_case = true)]
     pub status: Option<Status>,
     /// Only products in this role.
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", ignore_case = true)]
     pub role: Option<Role>,
     /// Sort order (default: id).
     #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Id)]
@@ -295,6 +301,9 @@ pub struct ExplainArgs {
     /// What-if facts.
     #[command(flatten)]
     pub assume: AssumeArgs,
+    /// Only the verdict, the decisive readings and what would change it (no sources).
+    #[arg(long)]
+    pub brief: bool,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -7,8 +7,6 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use hvkb::cli::Cli;
 use hvkb::error::{EXIT_ERROR, Error};
 use hvkb::prose::{clip, escape};
@@ -17,7 +15,7 @@ fn main() -> ExitCode {
     // When the shell asks for completions (`COMPLETE=bash hvkb ...`), answer
     // and exit; otherwise this does nothing.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout and exit 0 (or 2 if they could
@@ -44,6 +42,19 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Parses the command line. For `--version`, the version names the
+/// built-in data too (loaded only then).
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    if std::env::args_os().any(|a| a == "--version" || a == "-V") {
+        // Leaked once: clap takes a static string, and the process ends next.
+        cmd = cmd.version(&*Box::leak(hvkb::app::version().into_boxed_str()));
+    }
+    let matches = cmd.try_get_matches()?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// Writes an error and its hint to stderr. If stderr itself is closed there

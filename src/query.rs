@@ -47,6 +47,8 @@ pub enum Query<'k> {
         subject: Subject<'k>,
         /// What-if facts.
         assumptions: Vec<Assumption>,
+        /// Only the verdict, the decisive readings and the changes.
+        brief: bool,
         /// Output format.
         format: Format,
     },
@@ -123,12 +125,20 @@ impl<'k> Query<'k> {
                 sources: a.sources,
                 format: a.format,
             },
-            QueryCommand::Explain(a) => Query::Explain {
-                school: school()?,
-                subject: resolve_subject(kb, &a.subject.subject)?,
-                assumptions: assumptions(kb, &a.assume.assume)?,
-                format: a.format,
-            },
+            QueryCommand::Explain(a) => {
+                if a.brief && a.format == Format::Json {
+                    return Err(Error::Usage {
+                        message: "`--brief` does nothing with `--format json`: the JSON always holds every part".into(),
+                    });
+                }
+                Query::Explain {
+                    school: school()?,
+                    subject: resolve_subject(kb, &a.subject.subject)?,
+                    assumptions: assumptions(kb, &a.assume.assume)?,
+                    brief: a.brief,
+                    format: a.format,
+                }
+            }
             QueryCommand::Schools(a) => Query::Schools { table: table(*a)? },
             QueryCommand::Traits(a) => Query::Traits {
                 which: match &a.name {

@@ -7,7 +7,7 @@ use hvkb::render::json::{
     DebateOutput, ExplainOutput, ListOutput, MatrixOutput, SchoolsOutput, ShowOutput, SourcesOutput,
 };
 
-use crate::util::fixture;
+use crate::util::{fixture, hvkb};
 
 fn list(args: &[&str]) -> ListOutput {
     let mut all = vec!["list", "--format", "json"];
@@ -504,4 +504,41 @@ fn warnings_are_shown_for_every_command_not_just_check() {
         r.stderr
     );
     assert!(r.stdout.starts_with("ID "));
+}
+
+#[test]
+fn scripting_behaviour_is_consistent() {
+    // --type takes several verdicts, in any case.
+    let one: ListOutput = fixture(&["list", "-t", "type1", "--format", "json"]).parse();
+    let two: ListOutput = fixture(&["list", "-t", "TYPE1,Type2", "--format", "json"]).parse();
+    let also: ListOutput =
+        fixture(&["list", "-t", "type1", "-t", "type2", "--format", "json"]).parse();
+    assert!(two.products.len() > one.products.len());
+    assert_eq!(two, also);
+    // A global option the command would ignore is refused.
+    fixture(&["debate", "--school", "where"])
+        .fails(2, &["`--school` does nothing with `hvkb debate`"]);
+    hvkb(["man", "--catalog", "x.toml"]).fails(2, &["`--catalog` does nothing with `hvkb man`"]);
+    fixture(&["explain", "gamma", "--brief", "--format", "json"])
+        .fails(2, &["`--brief` does nothing"]);
+    // show says when the schools disagree, and where to look.
+    let shown = fixture(&["show", "gamma"]).ok().to_string();
+    assert!(
+        shown.contains("schools        disagree: see `hvkb debate gamma`"),
+        "{shown}"
+    );
+    // explain --brief: verdict, decisive readings, changes; no sources.
+    let brief = fixture(&["explain", "gamma", "--brief"]).ok().to_string();
+    assert!(
+        brief.starts_with("gamma: neither (school: both)"),
+        "{brief}"
+    );
+    assert!(brief.contains("What would change it"), "{brief}");
+    assert!(!brief.contains("Sources"), "{brief}");
+    // --version names the built-in data.
+    let v = hvkb(["--version"]).ok().to_string();
+    assert!(
+        v.starts_with("hvkb ") && v.contains("(built-in data: "),
+        "{v}"
+    );
 }

@@ -9,7 +9,7 @@ use crate::cite;
 use crate::debate::Debate;
 use crate::engine::{Changes, Classification, Reading, Reason, Stance};
 use crate::explain::{Assumed, Explanation, OneLine, sides};
-use crate::model::{Knowledge, Product, Source, Verdict, first_seen, ref_ids};
+use crate::model::{Knowledge, Lean, Product, Source, Verdict, first_seen, ref_ids};
 use crate::prose::{List, plural};
 use crate::render::grid::{Column, Layout, Tabular};
 use crate::render::tables;
@@ -92,6 +92,14 @@ pub fn show(l: &Layout, kb: &Knowledge, e: &Explanation<'_>, full_sources: bool)
             ),
         ),
         ("reason", OneLine(c).to_string()),
+    ];
+    if e.assumptions.is_empty() && crate::debate::Debate::new(kb, c.subject, &[]).contested() {
+        fields.push((
+            "schools",
+            format!("disagree: see `hvkb debate {}`", c.subject),
+        ));
+    }
+    fields.extend([
         ("aliases", aliases.join(", ")),
         ("vendor", p.vendor.clone()),
         (
@@ -103,7 +111,7 @@ pub fn show(l: &Layout, kb: &Knowledge, e: &Explanation<'_>, full_sources: bool)
         ("status", p.status.to_string()),
         ("role", role(p)),
         ("architectures", p.architectures.join(", ")),
-    ];
+    ]);
     if let Some(h) = &p.homepage {
         fields.push(("homepage", h.clone()));
     }
@@ -441,6 +449,38 @@ pub fn explain(l: &Layout, kb: &Knowledge, e: &Explanation<'_>) -> String {
     out.push_str(&configurations(l, &e.configurations));
     out.push_str("\nSources\n");
     out.push_str(&references(l, &e.sources));
+    out
+}
+
+/// `explain --brief`: the verdict, the decisive readings and what would
+/// change the verdict, without sources.
+pub fn brief(l: &Layout, e: &Explanation<'_>) -> String {
+    let c = &e.classification;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} (school: {})",
+        c.subject,
+        l.verdict(c.verdict.as_str()),
+        c.school.id
+    );
+    if let Some(b) = banner(c, &e.assumptions) {
+        out.push_str(&l.wrap(&b, ""));
+    }
+    out.push_str(&l.wrap(&verdict_sentence(c), "  "));
+    for r in c.decisive() {
+        let lean = r.lean.map_or("unknown", Lean::as_str);
+        let _ = writeln!(out, "  {}: {r} ({lean})", r.criterion.id);
+    }
+    if !e.changes.sets.is_empty() {
+        out.push_str(
+            "What would change it
+",
+        );
+        for line in change_lines(&e.changes) {
+            out.push_str(&l.wrap_hanging(&line, "  ", "    "));
+        }
+    }
     out
 }
 
