@@ -33,8 +33,8 @@ fn family(author: &str) -> &str {
     author.split_once(',').map_or(author, |(f, _)| f.trim())
 }
 
-/// The compact citation of a source: "Tanenbaum & Bos 2014, §7.3",
-/// "Kivity et al. 2007", "Microsoft 2023", with " (weak)" for weak sources.
+/// The compact citation of a source: "Doe & Roe 2014, §7.3", "Doe et al.
+/// 2007", "Example Corp 2023", with " (weak)" for weak sources.
 pub fn short(s: &Source) -> String {
     let who = match s.authors.as_slice() {
         [] => s
@@ -68,7 +68,7 @@ pub fn short(s: &Source) -> String {
 }
 
 /// A section as a compact locator: "7.3 Two kinds" → "§7.3", "Chapter 2,
-/// KVM internals" → "ch. 2", "Section 4" → "§4", else the text up to its
+/// Internals" → "ch. 2", "Section 4" → "§4", else the text up to its
 /// first comma or colon.
 fn short_section(section: &str) -> String {
     let mut words = section.split_whitespace();

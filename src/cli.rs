@@ -34,7 +34,7 @@ use crate::model::{Role, Status, SubjectRef, Verdict};
 
 PRODUCT is an id, name or alias from `hvkb list`; SCHOOL one of `hvkb schools`.
 
-Exit codes: 0 success, 1 product not found, 2 any other error."
+Exit codes: 0 success, 1 not found (a product, a configuration, or a name that could be several products), 2 any other error."
 )]
 pub struct Cli {
     /// Options every command takes.
@@ -179,7 +179,7 @@ pub struct SchemaArgs {
 /// Options of `traits`.
 #[derive(Debug, Args)]
 pub struct TraitsArgs {
-    /// Only this trait (case-insensitive; `host-mode` finds `host_mode`).
+    /// Only this trait (found ignoring case, with `-`, `_` and spaces alike).
     #[arg(value_name = "TRAIT", add = ArgValueCandidates::new(crate::complete::traits))]
     pub name: Option<String>,
     /// Format and header.

@@ -537,7 +537,7 @@ pub struct Configuration {
     pub traits: BTreeMap<String, Fact>,
     /// Sources for what the configuration says (its role and backend).
     pub sources: Vec<Ref>,
-    /// Names that mean the product in this configuration (`qemu-kvm`).
+    /// Names that mean the product in this configuration (a package name, say).
     pub aliases: Vec<Located<String>>,
     /// Where it is defined.
     pub loc: Loc,
@@ -557,8 +557,8 @@ pub struct Dispute {
     pub loc: Loc,
 }
 
-/// A name other tools give a hypervisor (`systemd-detect-virt` prints
-/// `microsoft`, `oracle`, `vmware`), and the catalog subjects it can mean.
+/// A name other tools give a hypervisor (the identifiers a detection tool
+/// prints, often a vendor's name), and the catalog subjects it can mean.
 #[derive(Clone, Debug)]
 pub struct Identity {
     /// The identifier, as the tools print it.
@@ -879,7 +879,7 @@ struct Index {
 }
 
 /// A name as lookups compare it: lower case, letters and digits only, so
-/// `Hyper-V`, `hyper v` and `hyperv` are the same name.
+/// `Alpha-HV`, `alpha hv` and `alphahv` are the same name.
 pub fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
@@ -990,8 +990,8 @@ impl Knowledge {
     }
 
     /// The product a user means by `name`: over ids, names and aliases,
-    /// ignoring case, spaces and punctuation (`hyper v`, `HyperV` and
-    /// `hyper-v` are one name); an id wins over another product's name.
+    /// ignoring case, spaces and punctuation (`alpha hv`, `AlphaHV` and
+    /// `alpha-hv` are one name); an id wins over another product's name.
     pub fn lookup(&self, name: &str) -> Option<&Product> {
         self.lookup_subject(name).map(|s| s.product)
     }
@@ -1007,7 +1007,7 @@ impl Knowledge {
         })
     }
 
-    /// The identity another tool prints (`microsoft`, `vmware`), ignoring
+    /// The identity another tool prints (a vendor's name, say), ignoring
     /// case, spaces and punctuation.
     pub fn identity_named(&self, name: &str) -> Option<&Identity> {
         let key = fold(name);

@@ -251,7 +251,7 @@ pub fn resolve_school<'k>(kb: &'k Knowledge, name: Option<&str>) -> Result<&'k S
 
 /// The subject a user names, with the closest names when there is none.
 pub fn resolve_subject<'k>(kb: &'k Knowledge, r: &SubjectRef) -> Result<Subject<'k>, Error> {
-    // A name other tools print (`microsoft`, `vmware`) that names no
+    // A name another tool prints (often a vendor's) that names no
     // product: one candidate is that product; several are listed.
     if r.configuration.is_none()
         && kb.lookup(&r.product).is_none()

@@ -317,7 +317,7 @@ impl<'k> Validator<'k> {
                         .map(|a| ("alias", a.value.as_str(), &a.loc)),
                 );
             for (what, value, loc) in written {
-                // Compared as lookups compare them: `Hyper V` is `hyper-v`.
+                // Compared as lookups compare them: `Alpha HV` is `alpha-hv`.
                 let key = crate::model::fold(value);
                 if key.is_empty() {
                     continue;
