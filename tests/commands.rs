@@ -477,7 +477,7 @@ fn help_version_and_completions() {
     assert_eq!(h.code, 0);
     assert!(
         h.stdout
-            .contains("Exit codes: 0 success, 1 product not found, 2 any other error.")
+            .contains("Exit codes: 0 success, 1 not found (a product, a configuration, or a name")
     );
     assert_eq!(crate::util::hvkb(["--version"]).code, 0);
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
