@@ -82,7 +82,7 @@ pub const PARAGRAPH_WIDTH: usize = 88;
 const MIN_PARAGRAPH: usize = 30;
 
 /// The narrowest the free-text column is cut to before columns are left out.
-const MIN_FLEX: usize = 24;
+const MIN_FLEX: usize = 32;
 
 impl Layout {
     /// The width paragraphs wrap to: the terminal's, or
@@ -387,17 +387,23 @@ impl<'a> Tabular<'a> {
             })
             .collect();
         droppable.sort();
-        let mut droppable = droppable.into_iter();
+        let mut droppable = droppable.into_iter().peekable();
         loop {
-            let fits = total(&shown) <= width;
-            let flex_has_room = flex.is_some_and(|_| room(&shown) >= MIN_FLEX);
-            if fits || flex_has_room {
+            if total(&shown) <= width {
                 break;
             }
-            match droppable.next() {
-                Some((_, i)) => shown.retain(|&s| s != i),
-                None => break,
+            let Some(&(_, next)) = droppable.peek() else {
+                break;
+            };
+            let without: Vec<usize> = shown.iter().copied().filter(|&s| s != next).collect();
+            // Leave a column out when that makes everything fit, or when the
+            // free text would otherwise be cut too short.
+            let flex_has_room = flex.is_some_and(|_| room(&shown) >= MIN_FLEX);
+            if flex_has_room && total(&without) > width {
+                break;
             }
+            shown = without;
+            droppable.next();
         }
         let cut = match flex {
             Some(f) if total(&shown) > width => Some((f, room(&shown).max(1))),

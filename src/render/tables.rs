@@ -47,10 +47,10 @@ pub fn list<'a>(school: &str, rows: &'a [Listed<'a>]) -> Tabular<'a> {
 pub fn schools(kb: &Knowledge) -> Tabular<'_> {
     let mut t = Tabular::new(vec![
         Column::keep("SCHOOL"),
-        Column::drop("NAME", 0),
-        Column::keep("DECISIVE CRITERIA"),
+        Column::drop("NAME", 1),
+        Column::flex("DECISIVE CRITERIA"),
         Column::keep("RULE"),
-        Column::flex("ARGUED BY"),
+        Column::drop("ARGUED BY", 0),
     ]);
     for s in &kb.schools {
         t.row([
