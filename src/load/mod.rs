@@ -66,13 +66,15 @@ pub fn read_file(path: &Path) -> Result<String, Error> {
         path: path.to_path_buf(),
         problem,
     };
-    let meta = fs::metadata(path).map_err(|e| {
+    // A file that is not there (or vanished since) is `Missing`.
+    let unreadable = |e: std::io::Error| {
         fail(if e.kind() == std::io::ErrorKind::NotFound {
             FileProblem::Missing
         } else {
             FileProblem::Io(e)
         })
-    })?;
+    };
+    let meta = fs::metadata(path).map_err(unreadable)?;
     let kind = meta.file_type();
     if kind.is_dir() {
         return Err(fail(FileProblem::Directory));
@@ -91,13 +93,7 @@ pub fn read_file(path: &Path) -> Result<String, Error> {
     // pipe) fails at once with `WouldBlock` instead of waiting for ever.
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(|e| {
-        fail(if e.kind() == std::io::ErrorKind::NotFound {
-            FileProblem::Missing
-        } else {
-            FileProblem::Io(e)
-        })
-    })?;
+    let file = options.open(path).map_err(unreadable)?;
     // The read runs on its own thread so that a file that blocks in a way
     // `O_NONBLOCK` does not cover (a hung network mount) cannot hang hvkb:
     // after READ_TIMEOUT it is given up, and the thread ends with the process.
