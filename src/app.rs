@@ -155,6 +155,8 @@ fn refuse_idle_flags(cli: &Cli) -> Result<(), Error> {
             Q::Explain(_) => ("explain", true, true),
             Q::Classify(_) => ("classify", true, true),
             Q::Cite(_) => ("cite", true, true),
+            Q::Diagram(_) => ("diagram", false, true),
+            Q::Site(_) => ("site", true, true),
             Q::Schools(_) => ("schools", false, true),
             Q::Debate(_) => ("debate", false, true),
             Q::Sources(_) => ("sources", false, true),
@@ -649,6 +651,28 @@ fn answer<'k>(
                     }
                 }
             }
+        }
+        Query::Diagram {
+            school,
+            subject,
+            format,
+        } => {
+            let d = crate::diagram::Diagram::of(kb, *subject, school);
+            match format {
+                crate::cli::DiagramFormat::Table => {
+                    text(d.text(layout.width.unwrap_or(72).min(100)))
+                }
+                crate::cli::DiagramFormat::Svg => out.write_all(d.svg().as_bytes()),
+            }
+        }
+        Query::Site { school, dir } => {
+            let w = crate::site::build(kb, school, dir)?;
+            text(format!(
+                "wrote {} files, {} KiB, to {}\n",
+                w.files,
+                w.bytes.div_ceil(1024),
+                dir.display()
+            ))
         }
         Query::Cite {
             school,

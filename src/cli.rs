@@ -108,6 +108,10 @@ pub enum QueryCommand {
     Sources(TableArgs),
     /// List the traits: each value, what it means, and the criteria that read it.
     Traits(TraitsArgs),
+    /// Draw a product's layers, from the hardware up, as its facts place them.
+    Diagram(DiagramArgs),
+    /// Write the knowledge base as a static web site into a directory.
+    Site(SiteArgs),
     /// Print the sources behind a product's verdict (or every source) as references for an essay.
     #[command(override_usage = "hvkb cite [OPTIONS] <PRODUCT|--all>")]
     Cite(CiteArgs),
@@ -157,6 +161,34 @@ pub enum ColorWhen {
     Always,
     /// Never.
     Never,
+}
+
+/// Formats of `diagram`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    /// Boxes drawn with box-drawing characters.
+    Table,
+    /// An SVG image, with a title and a text description.
+    Svg,
+}
+
+/// Options of `diagram`.
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// The product.
+    #[command(flatten)]
+    pub subject: SubjectArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiagramFormat::Table)]
+    pub format: DiagramFormat,
+}
+
+/// Options of `site`.
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The directory to write the site into (created if needed).
+    #[arg(value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub dir: PathBuf,
 }
 
 /// Which data file's schema to print.

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod complete;
 pub mod debate;
 pub mod diagnostic;
+pub mod diagram;
 pub mod engine;
 pub mod error;
 pub mod explain;
@@ -31,6 +32,7 @@ pub mod prose;
 pub mod query;
 pub mod render;
 pub mod schema;
+pub mod site;
 #[cfg(test)]
 mod testkb;
 pub mod validate;

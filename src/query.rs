@@ -84,6 +84,22 @@ pub enum Query<'k> {
         /// Output format.
         format: Format,
     },
+    /// `diagram`.
+    Diagram {
+        /// The school (its verdict is not drawn, but the chain is read under it).
+        school: &'k School,
+        /// The product, maybe in a configuration.
+        subject: Subject<'k>,
+        /// Output format.
+        format: crate::cli::DiagramFormat,
+    },
+    /// `site`.
+    Site {
+        /// The school the pages' verdicts are under.
+        school: &'k School,
+        /// Where to write.
+        dir: &'k std::path::Path,
+    },
     /// `sources`.
     Sources {
         /// Format and header.
@@ -166,6 +182,15 @@ impl<'k> Query<'k> {
                 }
             }
             QueryCommand::Sources(a) => Query::Sources { table: table(*a)? },
+            QueryCommand::Diagram(a) => Query::Diagram {
+                school: school()?,
+                subject: resolve_subject(kb, &a.subject.subject)?,
+                format: a.format,
+            },
+            QueryCommand::Site(a) => Query::Site {
+                school: school()?,
+                dir: &a.dir,
+            },
             QueryCommand::Cite(CiteArgs {
                 subject,
                 style,

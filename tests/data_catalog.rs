@@ -201,3 +201,24 @@ fn names_resolve_as_people_and_other_tools_write_them() {
         assert!(!r.stderr.contains("did you mean"), "{far}: {}", r.stderr);
     }
 }
+
+#[test]
+fn the_debated_products_each_look_different_in_their_diagram() {
+    let body = |id: &str| -> String {
+        let t = hvkb(["diagram", id]).ok().to_string();
+        t.lines().skip(1).collect::<Vec<_>>().join("\n")
+    };
+    let ids = ["kvm", "xen", "vmware-esxi", "virtualbox", "hyper-v"];
+    let drawn: Vec<String> = ids.iter().map(|id| body(id)).collect();
+    for i in 0..ids.len() {
+        for j in i + 1..ids.len() {
+            assert_ne!(drawn[i], drawn[j], "{} and {} look alike", ids[i], ids[j]);
+        }
+    }
+}
+
+#[test]
+fn the_diagram_in_the_readme_is_current() {
+    let svg = hvkb(["diagram", "xen", "--format", "svg"]).ok().to_string();
+    crate::util::golden("diagram-xen.svg", &svg);
+}

@@ -26,6 +26,8 @@ mod hostile;
 mod properties;
 /// The README shows real output.
 mod readme;
+/// The static site and the layer diagrams.
+mod site;
 /// Terminal widths, table formats, colour.
 mod terminal;
 /// User catalogs and criteria files: overlays, replacement, new schools.
