@@ -133,12 +133,14 @@ fn terminal_width() -> Option<usize> {
 
 /// Whether to colour a stream, given `--color` and whether it is a terminal.
 pub fn color(when: ColorWhen, tty: bool) -> bool {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    // NO_COLOR: any non-empty value; CLICOLOR_FORCE: any value but `0`.
+    let non_empty = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto if set("NO_COLOR") => false,
-        ColorWhen::Auto if set("CLICOLOR_FORCE") => true,
+        ColorWhen::Auto if non_empty("NO_COLOR") => false,
+        ColorWhen::Auto if forced => true,
         ColorWhen::Auto => tty,
     }
 }
@@ -178,6 +180,19 @@ fn refuse_idle_flags(cli: &Cli) -> Result<(), Error> {
             _ => "it applies no school",
         };
         return Err(idle("--school", why));
+    }
+    // Layout and colour mean nothing where no text for a reader is laid out.
+    let lays_out = !matches!(
+        &cli.command,
+        Command::Man | Command::Schema(_) | Command::Completions(_) | Command::Query(Q::Site(_))
+    );
+    if !lays_out {
+        if g.width.is_some() {
+            return Err(idle("--width", "it lays out no text"));
+        }
+        if g.color != ColorWhen::Auto {
+            return Err(idle("--color", "it writes nothing in colour"));
+        }
     }
     if !data_used {
         let flag = if !g.catalog.is_empty() {

@@ -23,7 +23,9 @@ fn knowledge() -> Option<Knowledge> {
 }
 
 fn candidate(value: &str, help: &str) -> CompletionCandidate {
-    CompletionCandidate::new(value).help(Some(help.to_string().into()))
+    // Help comes from the data: shown in the shell's menu, so escaped.
+    let help = crate::prose::escape(help).into_owned();
+    CompletionCandidate::new(crate::prose::escape(value).into_owned()).help(Some(help.into()))
 }
 
 /// Product ids, `id@config` forms and aliases.

@@ -176,14 +176,14 @@ impl Diagram {
 
     /// Box-drawing text, the guests on top, `width` columns wide.
     pub fn text(&self, width: usize) -> String {
-        let width = width.clamp(40, 100);
-        let mut out = format!("{}\n", self.title);
+        let width = width.clamp(20, 100);
+        let mut out = format!("{}\n", cut_to(&crate::prose::escape(&self.title), width));
         for l in self.layers.iter().rev() {
             let rows = match &l.beside {
                 None => framed(l, width),
                 Some(b) => {
-                    let right = (width * 2 / 5).max(30);
-                    let left = width - right - 1;
+                    let right = (width * 2 / 5).max(30).min(width / 2);
+                    let left = width.saturating_sub(right + 1);
                     side_by_side(&framed(l, left), &framed(b, right))
                 }
             };
@@ -193,7 +193,9 @@ impl Diagram {
             }
         }
         if !self.unknown.is_empty() {
-            out.push_str(&format!("Not known: {}\n", self.unknown.join(", ")));
+            let line = format!("Not known: {}", self.unknown.join(", "));
+            out.push_str(&cut_to(&crate::prose::escape(&line), width));
+            out.push('\n');
         }
         out
     }
@@ -262,7 +264,8 @@ fn framed(l: &Layer, width: usize) -> Vec<String> {
     use unicode_width::UnicodeWidthStr;
     let inner = width.saturating_sub(4);
     let pad = |s: &str| {
-        let cut = cut_to(s, inner);
+        // Escaped before it is measured, so the border stays put.
+        let cut = cut_to(&crate::prose::escape(s), inner);
         let w = cut.width();
         format!("│ {cut}{} │", " ".repeat(inner.saturating_sub(w)))
     };
@@ -402,7 +405,10 @@ pub fn escape_xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Only what XML 1.0 can hold; the rest (controls, U+FFFE,
+            // U+FFFF) is dropped.
             c if c.is_control() && c != '\n' && c != '\t' => {}
+            '\u{fffe}' | '\u{ffff}' => {}
             c => out.push(c),
         }
     }

@@ -80,10 +80,13 @@ fn directory(dir: &Path) -> Place {
         }
         Err(e) => place.note = Some(format!("cannot be read: {e}")),
         Ok(entries) => {
+            // Regular `*.toml` files only: not editor locks and backups
+            // (`.#x.toml`), directories or broken links.
             let mut files: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
                 .collect();
             files.sort();
             if files.is_empty() {

@@ -133,14 +133,21 @@ pub fn count(n: usize, one: &'static str, many: &'static str) -> String {
 /// characters, or when it is within a few edits of it (Damerau-Levenshtein:
 /// one edit per five characters, at least one) and begins with the same
 /// character, since a slip in the first letter usually makes another word
-/// (`gvisor` is not a misspelling of `xvisor`). At most [`MAX_CANDIDATES`]
+/// (`zvisor` is not a misspelling of `qvisor`). At most [`MAX_CANDIDATES`]
 /// candidates are compared, so a hint stays cheap whatever the data holds.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wanted = crate::model::fold(name);
     if wanted.is_empty() {
         return Vec::new();
     }
-    let allowed = (wanted.chars().count() / 5).max(1);
+    let len = wanted.chars().count();
+    // Edit distance costs the product of the lengths: a name longer than
+    // any real one gets no suggestion, and candidates whose length alone
+    // rules them out are skipped.
+    if len > 256 {
+        return Vec::new();
+    }
+    let allowed = (len / 5).max(1);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .take(MAX_CANDIDATES)
@@ -149,13 +156,17 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             if wanted.chars().count() >= 4 && folded.starts_with(&wanted) && folded != wanted {
                 return Some((1, c));
             }
-            let same_start = folded.chars().next() == wanted.chars().next();
+            if folded.chars().next() != wanted.chars().next()
+                || folded.chars().count().abs_diff(len) > allowed.max(2)
+            {
+                return None;
+            }
             let d = strsim::damerau_levenshtein(&wanted, &folded);
             // Two letters dropped (`autor` for `authors`) is a slip too.
             let dropped = d <= 2
                 && wanted.chars().count() >= 5
                 && (subsequence(&wanted, &folded) || subsequence(&folded, &wanted));
-            (same_start && (d <= allowed || dropped)).then_some((d, c))
+            (d <= allowed || dropped).then_some((d, c))
         })
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));

@@ -78,6 +78,16 @@ fn cite_list(kb: &Knowledge, ids: &[&str]) -> Vec<Cite> {
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
+    // Text from the data is HTML-escaped by the engine; before that, any
+    // character that would act rather than show (a control character, a
+    // bidirectional override) is made visible, as in the terminal.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(s) if !value.is_safe() && crate::prose::escape(s).len() != s.len() => {
+            let shown = minijinja::Value::from(crate::prose::escape(s).into_owned());
+            minijinja::escape_formatter(out, state, &shown)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    });
     env.add_template("base.html", include_str!("site/base.html"))?;
     env.add_template("index.html", include_str!("site/index.html"))?;
     env.add_template("product.html", include_str!("site/product.html"))?;

@@ -519,6 +519,9 @@ fn scripting_behaviour_is_consistent() {
     fixture(&["debate", "--school", "where"])
         .fails(2, &["`--school` does nothing with `hvkb debate`"]);
     hvkb(["man", "--catalog", "x.toml"]).fails(2, &["`--catalog` does nothing with `hvkb man`"]);
+    hvkb(["man", "--width", "80"]).fails(2, &["`--width` does nothing with `hvkb man`"]);
+    hvkb(["schema", "catalog", "--color", "always"])
+        .fails(2, &["`--color` does nothing with `hvkb schema`"]);
     fixture(&["explain", "gamma", "--brief", "--format", "json"])
         .fails(2, &["`--brief` does nothing"]);
     // show says when the schools disagree, and where to look.

@@ -281,6 +281,49 @@ fn control_characters_from_data_never_reach_the_terminal() {
 }
 
 #[test]
+fn line_breaks_markup_and_invisible_characters_in_data_stay_text() {
+    let dir = scratch("hostile-breaks");
+    let name = r"two\nlines <script>x</script> | *b* \u0085 \u202e";
+    let text = vmm("odd", "alpha").replace("name = \"odd name\"", &format!("name = \"{name}\""));
+    write(&dir, "odd.toml", &text);
+    let wanted = "two\nlines <script>x</script> | *b* \u{85} \u{202e}";
+    // A table row stays one row: the second line never starts a line.
+    let r = run(&dir, &["--catalog", "odd.toml", "list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("two lines"), "{}", r.stdout);
+    assert!(
+        !r.stdout.lines().any(|l| l.starts_with("lines")),
+        "{}",
+        r.stdout
+    );
+    // Markdown is read as HTML by most viewers: data is text, not markup.
+    let r = run(
+        &dir,
+        &["--catalog", "odd.toml", "list", "--format", "markdown"],
+    );
+    assert!(!r.stdout.contains("<script>"), "{}", r.stdout);
+    assert!(r.stdout.contains("&lt;script&gt;"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\\|") && r.stdout.contains("\\*b\\*"),
+        "{}",
+        r.stdout
+    );
+    // JSON keeps the value exactly, with the invisible characters escaped.
+    let r = run(
+        &dir,
+        &["--catalog", "odd.toml", "show", "odd", "--format", "json"],
+    );
+    assert!(!r.stdout.contains(['\u{85}', '\u{202e}']), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("\\u0085") && r.stdout.contains("\\u202e"),
+        "{}",
+        r.stdout
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["name"], wanted);
+}
+
+#[test]
 fn a_file_that_blocks_on_read_is_refused() {
     let kmsg = Path::new("/proc/kmsg");
     if !kmsg.exists() {

@@ -217,6 +217,44 @@ fn catalogs_in_the_config_directory_and_hvkb_catalog_load_without_a_flag() {
 }
 
 #[test]
+fn a_patch_does_not_reach_a_product_that_a_later_file_replaced() {
+    let kb = std::fs::read_to_string(test_path("fixtures/kb.toml")).unwrap();
+    let alpha_at = kb.find("[[product]]\nid = \"alpha\"").unwrap();
+    let alpha_end = kb[alpha_at + 1..].find("[[product]]").unwrap() + alpha_at + 1;
+    let alpha = kb[alpha_at..alpha_end].replace("Alpha", "Alpha Replaced");
+    let patch = overlay(
+        "early-patch",
+        "[[patch]]\nproduct = \"alpha\"\n[patch.traits]\nplacement = { value = \"hosted\", sources = [\"docs-c\"] }\n",
+    );
+    let later = overlay("later-alpha", &alpha);
+    let show = |files: &[&std::path::Path]| -> ShowOutput {
+        let mut args: Vec<&str> = Vec::new();
+        for f in files {
+            args.extend(["--catalog", f.to_str().unwrap()]);
+        }
+        args.extend(["show", "alpha", "--format", "json"]);
+        fixture(&args).parse()
+    };
+    // Patch alone: the fact is the patch's.
+    assert_eq!(show(&[&patch]).traits["placement"].value, "hosted");
+    // Patch, then a file that replaces the product whole: the later file
+    // wins, patch and all.
+    let v = show(&[&patch, &later]);
+    assert!(v.name.starts_with("Alpha Replaced"), "{}", v.name);
+    assert_ne!(v.traits["placement"].value, "hosted");
+    assert!(
+        v.traits["placement"].file.is_none()
+            || !v.traits["placement"]
+                .file
+                .as_deref()
+                .unwrap()
+                .ends_with("early-patch.toml")
+    );
+    // The other order: the patch is read last, so it applies.
+    assert_eq!(show(&[&later, &patch]).traits["placement"].value, "hosted");
+}
+
+#[test]
 fn a_patch_sets_one_fact_of_a_product_and_show_names_its_file() {
     let patch = overlay(
         "patch",

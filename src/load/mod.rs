@@ -565,7 +565,8 @@ struct Merger {
     products: Bin<Product>,
     untrusted: Bin<Untrusted>,
     identities: Bin<crate::model::Identity>,
-    patches: Vec<crate::model::Patch>,
+    /// Patches with the layer group that wrote them.
+    patches: Vec<(usize, crate::model::Patch)>,
     replaced: Vec<(&'static str, String, Loc)>,
 }
 
@@ -585,13 +586,15 @@ impl Merger {
             .extend(layer.untrusted, group, diags, &mut self.replaced);
         self.identities
             .extend(layer.identities, group, diags, &mut self.replaced);
-        self.patches.extend(layer.patches);
+        self.patches
+            .extend(layer.patches.into_iter().map(|p| (group, p)));
     }
 
     /// Sets each patch's facts on its product (or configuration), in the
-    /// order the patches were read.
+    /// order the patches were read. A later layer wins: a patch does not
+    /// apply to a product that a later layer replaced whole.
     fn patch(&mut self, diags: &mut Diagnostics) {
-        for patch in std::mem::take(&mut self.patches) {
+        for (group, patch) in std::mem::take(&mut self.patches) {
             let (product, config) = match patch.target.id.split_once('@') {
                 Some((p, c)) => (p, Some(c)),
                 None => (patch.target.id.as_str(), None),
@@ -600,8 +603,11 @@ impl Merger {
                 .products
                 .index
                 .get(product)
-                .map(|&i| &mut self.products.items[i].1);
-            let Some(p) = found else {
+                .map(|&i| &mut self.products.items[i]);
+            if found.as_ref().is_some_and(|(g, _)| *g > group) {
+                continue;
+            }
+            let Some((_, p)) = found else {
                 diags.push(
                     Diagnostic::error(
                         patch.target.loc.clone(),

@@ -107,6 +107,8 @@ impl Layout {
             .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .word_separator(textwrap::WordSeparator::AsciiSpace)
             .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+        // Escaped before it is measured, so what is wrapped is what shows.
+        let text = escape(text);
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut out = String::new();
         for line in textwrap::wrap(&text, options) {
@@ -293,7 +295,7 @@ impl<'a> Tabular<'a> {
             .then_some(&head)
             .into_iter()
             .chain(&self.rows)
-            .map(|row| row.iter().map(|c| escape(c)).collect())
+            .map(|row| row.iter().map(|c| one_line(c)).collect())
             .collect();
         let measure = |rows: &[Vec<Cow<'_, str>>]| -> Vec<usize> {
             let mut widths = vec![0usize; n];
@@ -349,7 +351,7 @@ impl<'a> Tabular<'a> {
                     out.push_str(&cell);
                 }
                 if Some(i) != last {
-                    out.extend(std::iter::repeat_n(' ', width - used + 2));
+                    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used) + 2));
                 }
             }
             let trimmed = out[start..].trim_end().len();
@@ -406,7 +408,12 @@ impl<'a> Tabular<'a> {
             droppable.next();
         }
         let cut = match flex {
-            Some(f) if total(&shown) > width => Some((f, room(&shown).max(1))),
+            // Too little room to say anything: leave the free text out.
+            Some(f) if total(&shown) > width && room(&shown) < 6 => {
+                shown.retain(|&s| s != f);
+                None
+            }
+            Some(f) if total(&shown) > width => Some((f, room(&shown))),
             _ => None,
         };
         (shown, cut)
@@ -446,10 +453,19 @@ impl<'a> Tabular<'a> {
     pub fn markdown(&self) -> String {
         let mut out = String::new();
         if let Some(c) = &self.caption {
-            out.push_str(c);
+            out.push_str(&escape(c).replace('<', "&lt;").replace('>', "&gt;"));
             out.push_str("\n\n");
         }
-        let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
+        // Markdown lets HTML through: data is written as text, never markup.
+        let cell = |s: &str| {
+            escape(s)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('*', "\\*")
+                .replace('|', "\\|")
+                .replace(['\n', '\r', '\t'], " ")
+        };
         let head: Vec<String> = self
             .columns
             .iter()
@@ -496,22 +512,39 @@ fn sentence_case(header: &str) -> String {
     }
 }
 
+/// A table cell as one line: escaped, with line breaks and tabs as spaces,
+/// so data can neither act on the terminal nor break a row.
+fn one_line(text: &str) -> Cow<'_, str> {
+    let escaped = escape(text);
+    if escaped.contains(['\n', '\r', '\t']) {
+        Cow::Owned(escaped.replace(['\n', '\r', '\t'], " "))
+    } else {
+        escaped
+    }
+}
+
 /// `text` cut to `width` display columns, ending in `…` when cut.
 fn cut(text: &str, width: usize) -> Cow<'_, str> {
     if text.width() <= width {
         return Cow::Borrowed(text);
     }
-    let mut out = String::new();
+    // Summed a character at a time (stopping at the width, so the work is
+    // bounded by the width), then checked as a string, as the caller
+    // measures it: a character and its variation selector count together.
+    let mut end = 0;
     let mut used = 0;
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         let w = c.width().unwrap_or(0);
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
         used += w;
+        end = i + c.len_utf8();
     }
-    out.truncate(out.trim_end().len());
+    while end > 0 && text[..end].width() + 1 > width {
+        end = text[..end].char_indices().last().map_or(0, |(i, _)| i);
+    }
+    let mut out = text[..end].trim_end().to_string();
     out.push('…');
     Cow::Owned(out)
 }

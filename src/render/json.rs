@@ -27,8 +27,12 @@ use crate::model::{
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Writes pretty JSON with a trailing newline, straight to the writer.
+/// Besides what JSON requires, characters that act on a terminal (C1
+/// controls, bidirectional overrides, zero-width marks) are written as
+/// `\uXXXX`, so `hvkb ... --format json` is safe to print too.
 pub fn write(out: &mut dyn Write, v: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(io::Error::from)?;
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, Nested::new(0));
+    v.serialize(&mut ser).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -1114,6 +1118,28 @@ impl serde_json::ser::Formatter for Nested {
 
     fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
         self.has_value = true;
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if crate::prose::escape(fragment).len() == fragment.len() {
+            return w.write_all(fragment.as_bytes());
+        }
+        for c in fragment.chars() {
+            if crate::prose::escape(c.encode_utf8(&mut [0; 4])).len() == c.len_utf8() {
+                let mut buf = [0; 4];
+                w.write_all(c.encode_utf8(&mut buf).as_bytes())?;
+            } else {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{u:04x}")?;
+                }
+            }
+        }
         Ok(())
     }
 }

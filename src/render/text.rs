@@ -117,7 +117,13 @@ pub fn show(l: &Layout, kb: &Knowledge, e: &Explanation<'_>, full_sources: bool)
     }
     fields.push(("sources", cites(kb, &ref_ids(&p.sources))));
     for (field, value) in fields {
-        out.push_str(&l.wrap_hanging(&value, &format!("{field:<15}"), &" ".repeat(15)));
+        if field == "verdict" {
+            // Short, and coloured: written as is, since colour marks are
+            // not text a wrapper should count.
+            let _ = writeln!(out, "{field:<15}{value}");
+        } else {
+            out.push_str(&l.wrap_hanging(&value, &format!("{field:<15}"), &" ".repeat(15)));
+        }
     }
     out.push('\n');
     out.push_str(&l.wrap(&p.description, ""));
