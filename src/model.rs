@@ -1122,6 +1122,9 @@ pub struct Signal {
     /// Other hypervisors imitate this signal, so when it loses to another
     /// it is a paravirtual interface, not a disagreement.
     pub imitated: bool,
+    /// It shows that some hypervisor is there, not which: it gives way to
+    /// a host partition, and losing to a named one is no disagreement.
+    pub generic: bool,
     /// A sentence shown with the result when the signal is used.
     pub note: Option<String>,
     /// Where the meaning of the signal is documented.

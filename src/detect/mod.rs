@@ -234,12 +234,14 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
     // The guest: the lowest-ranked guest signal whose hypervisor this
     // system is not the privileged partition of.
     let guests = by(Means::Guest);
-    let chosen = guests.iter().find(|h| {
-        h.signal
-            .hypervisor
-            .as_ref()
-            .is_some_and(|r| !partitions.contains(r.id.as_str()))
-    });
+    let explained = |h: &Hit<'_>| {
+        (h.signal.generic && !partitions.is_empty())
+            || h.signal
+                .hypervisor
+                .as_ref()
+                .is_some_and(|r| partitions.contains(r.id.as_str()))
+    };
+    let chosen = guests.iter().find(|h| !explained(h));
     let guest = chosen.map(|best| {
         let id = best.signal.hypervisor.as_ref().map_or("", |r| r.id.as_str());
         let about = machine(id);
@@ -259,14 +261,9 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
                 if let Some(n) = &h.signal.note {
                     cannot_tell.push(n.clone());
                 }
-            } else if !h.signal.imitated
-                && h.signal.rank < 90
-                && h.signal.hypervisor.as_ref().is_some_and(|r| {
-                    !partitions.contains(r.id.as_str())
-                })
-            {
+            } else if !h.signal.imitated && !h.signal.generic && !explained(h) {
                 cannot_tell.push(format!(
-                    "The signals disagree: {} says {}, but {} says {}; the first is read first, since virtual hardware can be made to look like another's.",
+                    "The signals disagree: {} says {}, but {} says {}. hvkb goes by the first, which ranks higher: virtual hardware can be made to look like another's.",
                     best.source,
                     id,
                     h.source,

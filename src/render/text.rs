@@ -758,15 +758,15 @@ pub fn detection(l: &Layout, d: &crate::detect::Detection) -> String {
     };
     let listed = |cs: &[Candidate]| -> String {
         cs.iter()
-            .map(|c| format!("{} ({})", c.name, c.verdict))
+            .map(|c| format!("{} ({})", c.id, c.verdict))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join(", ")
     };
     let summary = |name: &str, verdict: Option<Verdict>, cs: &[Candidate]| -> String {
         match (verdict, cs) {
             (_, []) => format!("{name} (no verdict: not in the catalog)"),
             (Some(v), [one]) if one.name == name => format!("{name} ({v})"),
-            (Some(v), [one]) => format!("{name}, that is {} ({v})", one.name),
+            (Some(v), [one]) => format!("{name}, that is {} ({v})", one.id),
             (Some(v), _) => format!("{name} ({v}, whichever product it is)"),
             (None, _) => format!("{name} (no single verdict: it depends on the product)"),
         }
