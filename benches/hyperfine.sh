@@ -27,7 +27,7 @@ done
 
 # The built-in catalog against systemd-detect-virt.
 # systemd-detect-virt exits 1 when it finds no hypervisor, hence `-i`.
-builtin=("$hvkb list" "$hvkb explain kvm" "$hvkb debate --format json")
+builtin=("$hvkb list" "$hvkb explain kvm" "$hvkb debate --format json" "$hvkb detect")
 if command -v systemd-detect-virt > /dev/null; then
     builtin+=("systemd-detect-virt")
 fi

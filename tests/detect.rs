@@ -394,3 +394,26 @@ fn detect_on_this_machine_exits_0_with_valid_json() {
     let text = hvkb(["detect"]).ok().to_string();
     assert!(text.starts_with("Running under:"), "{text}");
 }
+
+#[test]
+fn the_quick_built_in_path_answers_as_the_full_one() {
+    // With the built-in data alone, detect skips reading the sources; with
+    // any user file it reads and checks everything. Both must agree.
+    let empty = crate::util::write(&crate::util::scratch("detect-empty"), "empty.toml", "");
+    for m in ["azure", "xen-dom0-in-vmware", "virtualbox-kvm-provider"] {
+        let root = test_path(&format!("machines/{m}/root"));
+        let root = root.to_str().unwrap();
+        let quick = hvkb(["detect", "--root", root, "--format", "json"]).json();
+        let full = hvkb([
+            "detect",
+            "--catalog",
+            empty.to_str().unwrap(),
+            "--root",
+            root,
+            "--format",
+            "json",
+        ])
+        .json();
+        assert_eq!(quick, full, "{m}");
+    }
+}

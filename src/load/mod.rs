@@ -173,8 +173,17 @@ pub const MAX_TABLE_BYTES: usize = 1024 * 1024;
 /// never handed to the parser. Reading stops once the file has more
 /// problems than anyone reads ([`crate::diagnostic::PER_FILE`]).
 pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Vec<Layer> {
+    parse_layer_of(files, file, diags, false)
+}
+
+/// [`parse_layer`], leaving out the `[[source]]` tables when `lean`: they
+/// are most of the text, and classifying needs none of them.
+fn parse_layer_of(files: &Files, file: FileId, diags: &mut Diagnostics, lean: bool) -> Vec<Layer> {
     let text = &files.get(file).text;
-    let all = pieces(text);
+    let mut all = pieces(text);
+    if lean {
+        all.retain(|p| !text[p.clone()].starts_with("[[source]]"));
+    }
     // A large file is read by two threads, each taking half of its tables
     // in order, and the halves are joined in order: the result is the same
     // as reading it in one go, and takes about half the time.
@@ -407,13 +416,67 @@ pub fn load_texts(
     overlays: Vec<(String, String)>,
     criteria: Option<(String, String)>,
 ) -> Loaded {
+    load_texts_of(builtin, overlays, criteria, false)
+}
+
+/// The built-in data only, without its sources: enough to classify, and
+/// quicker to read. The built-in data is checked whole by the test suite
+/// (and by `hvkb check`), so a command that only classifies may use this
+/// when no user's file is given.
+pub fn load_builtin_lean() -> Loaded {
+    load_texts_of(true, Vec::new(), None, true)
+}
+
+fn load_texts_of(
+    builtin: bool,
+    overlays: Vec<(String, String)>,
+    criteria: Option<(String, String)>,
+    lean: bool,
+) -> Loaded {
     let mut files = Files::default();
     let mut diags = Diagnostics::default();
     let mut merger = Merger::default();
     if builtin {
-        for (name, text) in BUILTIN {
-            let id = files.add(format!("<built-in>/{name}"), *text);
-            for layer in parse_layer(&files, id, &mut diags) {
+        let ids: Vec<FileId> = BUILTIN
+            .iter()
+            .map(|(name, text)| files.add(format!("<built-in>/{name}"), *text))
+            .collect();
+        // The built-in files are many and small: two threads read every
+        // other one, and the layers are merged in file order, so the result
+        // is the same as reading them one by one.
+        let files = &files;
+        let parsed: Vec<(Vec<Layer>, Diagnostics)> = std::thread::scope(|scope| {
+            let half = |odd: usize| {
+                let ids = &ids;
+                scope.spawn(move || {
+                    ids.iter()
+                        .skip(odd)
+                        .step_by(2)
+                        .map(|&id| {
+                            let mut d = Diagnostics::default();
+                            (parse_layer_of(files, id, &mut d, lean), d)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            };
+            let (even, odd) = (half(0), half(1));
+            let join = |h: std::thread::ScopedJoinHandle<'_, Vec<(Vec<Layer>, Diagnostics)>>| {
+                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            };
+            let (even, odd) = (join(even), join(odd));
+            let mut all = Vec::with_capacity(even.len() + odd.len());
+            let (mut even, mut odd) = (even.into_iter(), odd.into_iter());
+            loop {
+                match (even.next(), odd.next()) {
+                    (None, None) => break,
+                    (a, b) => all.extend(a.into_iter().chain(b)),
+                }
+            }
+            all
+        });
+        for (layers, d) in parsed {
+            diags.absorb(d);
+            for layer in layers {
                 merger.add(layer, 0, &mut diags);
             }
         }
