@@ -441,6 +441,17 @@ fn keyed<'a>(text: &'a str, key: &str) -> impl Iterator<Item = &'a str> {
     })
 }
 
+/// What evidence shows of a matched text: the text, or for a long one
+/// tested for what it holds, just that.
+fn matched(test: &Test, text: &str) -> String {
+    match test {
+        Test::Contains(v) if text.trim().chars().count() > 60 => {
+            format!("... {} ...", shown(v))
+        }
+        _ => shown(text),
+    }
+}
+
 /// Reads what a signal reads and tests it: `(source, value)` on a match.
 fn probe(m: &mut Machine, s: &Signal, known: &[&str]) -> Option<(String, String)> {
     match &s.read {
@@ -510,12 +521,12 @@ fn probe(m: &mut Machine, s: &Signal, known: &[&str]) -> Option<(String, String)
                 }
                 (None, test, Seen::Bytes(b)) => {
                     let text = String::from_utf8_lossy(&b);
-                    passes(test, &text).then(|| (path.clone(), shown(&text)))
+                    passes(test, &text).then(|| (path.clone(), matched(test, &text)))
                 }
                 (Some(k), test, Seen::Bytes(b)) => {
                     let text = String::from_utf8_lossy(&b);
                     let found = keyed(&text, k).find(|v| passes(test, v))?;
-                    Some((format!("{path} {k}"), shown(found)))
+                    Some((format!("{path} {k}"), matched(test, found)))
                 }
                 _ => None,
             }
