@@ -177,7 +177,7 @@ impl Error {
             Error::File {
                 problem: FileProblem::Missing,
                 ..
-            } => Some("check the path, or leave the option out to use the built-in data".into()),
+            } => Some("check the path, given with `--catalog` or `--criteria` or in `HVKB_CATALOG`; `hvkb paths` shows where hvkb looks".into()),
             Error::File { .. } => Some("give the path of a TOML data file".to_string()),
             _ => None,
         }

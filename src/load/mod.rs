@@ -282,6 +282,56 @@ fn parse_pieces(
     (layer, diags, syntax)
 }
 
+/// Which multi-line string (`"""` or `'''`) is open at the end of `line`,
+/// given the one open at its start. Strings on one line, escapes and
+/// comments are followed, so three quotes inside a one-line string or a
+/// comment open nothing.
+fn multiline_open(line: &str, mut open: Option<&'static str>) -> Option<&'static str> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match open {
+            Some(delim) => {
+                if delim.starts_with('"') && b[i] == b'\\' {
+                    i += 2;
+                } else if b[i..].starts_with(delim.as_bytes()) {
+                    // Up to two more quotes belong to the string's text.
+                    let q = b[i];
+                    while i < b.len() && b[i] == q {
+                        i += 1;
+                    }
+                    open = None;
+                } else {
+                    i += 1;
+                }
+            }
+            None => match b[i] {
+                b'#' => break,
+                b'"' if b[i..].starts_with(b"\"\"\"") => {
+                    open = Some("\"\"\"");
+                    i += 3;
+                }
+                b'\'' if b[i..].starts_with(b"'''") => {
+                    open = Some("'''");
+                    i += 3;
+                }
+                q @ (b'"' | b'\'') => {
+                    i += 1;
+                    while i < b.len() && b[i] != q {
+                        if q == b'"' && b[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            },
+        }
+    }
+    open
+}
+
 /// The top-level pieces of a data file: the keys before the first table
 /// header, then each `[[kind]]` header with everything up to the next one.
 /// Leading lines that hold only blanks or comments are left out of each
@@ -295,18 +345,10 @@ fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
         if open.is_none() && is_header(line) {
             starts.push(at);
         }
-        // A byte scan: most lines hold quotes, few hold three in a row.
+        // A byte scan first: most lines hold quotes, few hold three in a row.
         let triple = |q: u8| line.as_bytes().windows(3).any(|w| w == [q, q, q]);
-        if triple(b'"') || triple(b'\'') {
-            let code = match open {
-                Some(_) => line,
-                None => line.split('#').next().unwrap_or(""),
-            };
-            for delim in ["\"\"\"", "'''"] {
-                if open.is_none_or(|o| o == delim) && code.matches(delim).count() % 2 == 1 {
-                    open = if open.is_some() { None } else { Some(delim) };
-                }
-            }
+        if open.is_some() || triple(b'"') || triple(b'\'') {
+            open = multiline_open(line, open);
         }
         at += line.len();
     }
@@ -742,6 +784,21 @@ impl Merger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn three_quotes_inside_one_line_strings_or_comments_open_nothing() {
+        let text = "[[source]]\nid = \"a\"\nnote = \"he wrote \\\"\\\"\\\" and '''\"\n# a comment with \"\"\"\n[[source]]\nid = \"b\"\nnote = '''\n[[source]]\n'''\n[[source]]\nid = \"c\"\n";
+        let got: Vec<&str> = pieces(text)
+            .into_iter()
+            .map(|r| text[r].lines().nth(1).unwrap_or(""))
+            .collect();
+        // Three pieces: `a`, `b` (whose multi-line note holds a header-like
+        // line), and `c`.
+        assert_eq!(got, ["id = \"a\"", "id = \"b\"", "id = \"c\""]);
+        assert_eq!(multiline_open("x = 'it''' # '''", None), None);
+        assert_eq!(multiline_open("x = \"\"\"a\\\"\"\"", None), Some("\"\"\""));
+        assert_eq!(multiline_open("end\"\"\"\" # \"\"\"", Some("\"\"\"")), None);
+    }
 
     use crate::testkb::HEAD as BASE;
 

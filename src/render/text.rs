@@ -648,7 +648,7 @@ pub fn debate(l: &Layout, d: &Debate<'_>, assumed: &[Assumed<'_>], header: bool)
         None => "the schools disagree".to_string(),
         Some(v) => format!("every school says {v}"),
     };
-    let _ = writeln!(out, "{name}: {verdict}");
+    out.push_str(&l.wrap(&format!("{name}: {verdict}"), ""));
     if let Some(b) = d.by_school.first().and_then(|c| banner(c, assumed)) {
         out.push_str(&l.wrap(&b, ""));
     }
@@ -662,7 +662,7 @@ pub fn debate(l: &Layout, d: &Debate<'_>, assumed: &[Assumed<'_>], header: bool)
     let parting = d.parting();
     for (verdict, schools) in &parting.verdicts {
         let ids: Vec<&str> = schools.iter().map(|s| s.id.as_str()).collect();
-        let _ = writeln!(out, "  {verdict}: {}", ids.join(", "));
+        out.push_str(&l.wrap_hanging(&ids.join(", "), &format!("  {verdict}: "), "    "));
     }
     let labels =
         |rs: &[&Reading<'_>]| -> Vec<String> { rs.iter().map(|r| r.to_string()).collect() };
