@@ -76,6 +76,10 @@ pub struct Host {
     pub candidates: Vec<Candidate>,
     /// The verdict, when every candidate has the same one.
     pub verdict: Option<Verdict>,
+    /// Whether this system is the hypervisor's own privileged partition
+    /// (its control domain, root partition or service VM), which runs on
+    /// it but is its host rather than its guest.
+    pub partition: bool,
     /// The signals that show it.
     pub evidence: Vec<Evidence>,
 }
@@ -211,6 +215,7 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
         }
         if let Some(entry) = host.iter_mut().find(|x| x.hypervisor == id) {
             entry.evidence.push(evidence(h, true));
+            entry.partition |= h.signal.partition;
             continue;
         }
         let mut ids = machine(id)
@@ -227,6 +232,7 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
             name: machine(id).map_or_else(|| id.to_string(), |x| x.name.clone()),
             verdict: single(&candidates),
             candidates,
+            partition: h.signal.partition,
             evidence: vec![evidence(h, true)],
         });
     }

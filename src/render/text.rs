@@ -802,6 +802,22 @@ pub fn detection(l: &Layout, d: &crate::detect::Detection) -> String {
             }
             evidence(&mut out, &g.evidence);
         }
+        None if d.host.iter().any(|h| h.partition) => {
+            let names: Vec<&str> = d
+                .host
+                .iter()
+                .filter(|h| h.partition)
+                .map(|h| h.name.as_str())
+                .collect();
+            field(
+                &mut out,
+                "Running under",
+                &format!(
+                    "{} as its own privileged partition: this system is its host, not its guest",
+                    names.join(" and ")
+                ),
+            );
+        }
         None if d.bare_metal => field(
             &mut out,
             "Running under",
