@@ -417,3 +417,38 @@ fn the_quick_built_in_path_answers_as_the_full_one() {
         assert_eq!(quick, full, "{m}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_out_of_a_recorded_root_is_listed_and_not_followed() {
+    // The link leads to a file of this machine that says User Mode Linux:
+    // were it followed, detect would report a UML guest.
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("cpuinfo"),
+        "vendor_id\t: User Mode Linux\n",
+    )
+    .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("proc")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("cpuinfo"),
+        root.path().join("proc/cpuinfo"),
+    )
+    .unwrap();
+    let v = hvkb([
+        "detect",
+        "--root",
+        root.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .json();
+    assert!(v["guest"].is_null(), "{v}");
+    let unreadable = v["inputs"]["unreadable"].to_string();
+    assert!(
+        unreadable.contains("/proc/cpuinfo")
+            && unreadable.contains("leads out of the recorded root"),
+        "{v}"
+    );
+}
