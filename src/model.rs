@@ -196,13 +196,18 @@ spelled! {
         Frontend => "frontend",
         /// A tool that has a backend hypervisor run its virtual machines, classified by its own facts.
         Manager => "manager",
+        /// A runtime for isolated programs without a machine of their own (containers, compatibility layers), classified by its own facts.
+        Runtime => "runtime",
     }
 }
 
 impl Role {
     /// Whether a product in this role takes its verdict from a backend.
     pub fn delegates(self) -> bool {
-        !matches!(self, Role::Hypervisor | Role::Emulator | Role::Manager)
+        !matches!(
+            self,
+            Role::Hypervisor | Role::Emulator | Role::Manager | Role::Runtime
+        )
     }
 
     /// Whether a product in this role drives a backend that it does not take
@@ -226,6 +231,7 @@ impl Role {
             Role::Distribution => "a distribution",
             Role::Frontend => "a front-end",
             Role::Manager => "a manager of hypervisors",
+            Role::Runtime => "a runtime for isolated programs",
         }
     }
 }
