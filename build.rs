@@ -1,6 +1,6 @@
 //! Lists the built-in data files for `include_str!`, so adding a product
 //! family file under `data/catalog/` needs no code change. The order is
-//! fixed: shared sources, traits, criteria, untrusted hosts, identities, then the family
+//! fixed: shared sources, traits, criteria, untrusted hosts, identities, the detection table, then the family
 //! files by name.
 
 use std::fmt::Write as _;
@@ -8,10 +8,17 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=data");
-    let mut files: Vec<String> = ["sources", "traits", "criteria", "untrusted", "identities"]
-        .iter()
-        .map(|f| format!("data/{f}.toml"))
-        .collect();
+    let mut files: Vec<String> = [
+        "sources",
+        "traits",
+        "criteria",
+        "untrusted",
+        "identities",
+        "detect",
+    ]
+    .iter()
+    .map(|f| format!("data/{f}.toml"))
+    .collect();
     let mut families: Vec<String> = std::fs::read_dir("data/catalog")
         .expect("data/catalog exists")
         .filter_map(|e| {

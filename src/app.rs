@@ -159,6 +159,7 @@ fn refuse_idle_flags(cli: &Cli) -> Result<(), Error> {
             Q::Cite(_) => ("cite", true, true),
             Q::Diagram(_) => ("diagram", false, true),
             Q::Site(_) => ("site", true, true),
+            Q::Detect(_) => ("detect", true, true),
             Q::Schools(_) => ("schools", false, true),
             Q::Debate(_) => ("debate", false, true),
             Q::Sources(_) => ("sources", false, true),
@@ -678,6 +679,22 @@ fn answer<'k>(
                     text(d.text(layout.width.unwrap_or(72).min(100)))
                 }
                 crate::cli::DiagramFormat::Svg => out.write_all(d.svg().as_bytes()),
+            }
+        }
+        Query::Detect {
+            school,
+            root,
+            format,
+        } => {
+            let mut machine = match root {
+                Some(r) => crate::detect::read::Machine::recorded(r),
+                None => crate::detect::read::Machine::live(),
+            };
+            let mut found = crate::detect::detect(kb, school, &mut machine);
+            found.inputs.root = root.map(|r| r.display().to_string());
+            match format {
+                Format::Json => json::write(out, &found),
+                Format::Table => text(text::detection(layout, &found)),
             }
         }
         Query::Site { school, dir } => {

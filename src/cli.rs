@@ -112,6 +112,8 @@ pub enum QueryCommand {
     Diagram(DiagramArgs),
     /// Write the knowledge base as a static web site into a directory.
     Site(SiteArgs),
+    /// Which hypervisor this machine runs under, what it hosts, and the verdict on each.
+    Detect(DetectArgs),
     /// Print the sources behind a product's verdict (or every source) as references for an essay.
     #[command(override_usage = "hvkb cite [OPTIONS] <PRODUCT|--all>")]
     Cite(CiteArgs),
@@ -181,6 +183,18 @@ pub struct DiagramArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = DiagramFormat::Table)]
     pub format: DiagramFormat,
+}
+
+/// Options of `detect`.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Read a recorded machine under DIR (DIR/proc, DIR/sys, DIR/dev,
+    /// DIR/cpuid.txt from `cpuid -r -1`) and nothing from this one.
+    #[arg(long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub root: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Options of `site`.

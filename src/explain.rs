@@ -271,6 +271,8 @@ pub struct Citers<'k> {
     pub schools: Vec<&'k str>,
     /// Identities (names other tools print).
     pub identities: Vec<&'k str>,
+    /// Rows of the detection table: signals and the hypervisors they show.
+    pub detection: Vec<&'k str>,
 }
 
 /// Every source with who cites it, in source-id order.
@@ -314,6 +316,18 @@ pub fn citations(kb: &Knowledge) -> Citations<'_> {
         for id in first_seen(x.sources.iter().map(|r| r.id.as_str())) {
             if let Some(c) = map.get_mut(id) {
                 c.identities.push(&x.id);
+            }
+        }
+    }
+    let detection = kb
+        .signals
+        .iter()
+        .map(|s| (s.id.as_str(), &s.sources))
+        .chain(kb.machines.iter().map(|m| (m.id.as_str(), &m.sources)));
+    for (who, sources) in detection {
+        for id in first_seen(sources.iter().map(|r| r.id.as_str())) {
+            if let Some(c) = map.get_mut(id) {
+                c.detection.push(who);
             }
         }
     }

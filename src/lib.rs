@@ -20,6 +20,7 @@ pub mod cite;
 pub mod cli;
 pub mod complete;
 pub mod debate;
+pub mod detect;
 pub mod diagnostic;
 pub mod diagram;
 pub mod engine;

@@ -881,6 +881,10 @@ pub struct Knowledge {
     pub untrusted: Vec<Untrusted>,
     /// Names other tools give hypervisors.
     pub identities: Vec<Identity>,
+    /// What a machine shows, and what it can mean (for `hvkb detect`).
+    pub signals: Vec<Signal>,
+    /// Hypervisors as machines show them.
+    pub machines: Vec<Machine>,
     /// The names of the user's files (not built in), by file id, so output
     /// can say which file a fact came from.
     pub user_files: rustc_hash::FxHashMap<usize, String>,
@@ -976,6 +980,8 @@ impl Knowledge {
             products,
             untrusted,
             identities,
+            signals: Vec::new(),
+            machines: Vec::new(),
             user_files: rustc_hash::FxHashMap::default(),
             index,
         }
@@ -1097,4 +1103,157 @@ impl Knowledge {
             )
         })
     }
+}
+
+/// What a machine shows, and what it can mean: one row of the detection
+/// table (`[[signal]]`). A signal reads one thing (a CPUID leaf, a DMI
+/// field, a file, a directory's entries), tests it, and says what a match
+/// points to.
+#[derive(Clone, Debug)]
+pub struct Signal {
+    /// Its id, for `requires` and `unless` of other signals.
+    pub id: String,
+    /// What it reads.
+    pub read: Probe,
+    /// How the value read is tested.
+    pub test: Test,
+    /// What a match means.
+    pub means: Means,
+    /// The hypervisor a `guest` or `host` signal points to.
+    pub hypervisor: Option<Ref>,
+    /// A name for what a `container`, `translator`, or refinement signal
+    /// found (a container engine, a machine monitor, a platform).
+    pub label: Option<String>,
+    /// Precedence among guest signals: the lowest rank decides.
+    pub rank: u32,
+    /// Other signals that must match too.
+    pub requires: Vec<Ref>,
+    /// Other signals that must not match.
+    pub unless: Vec<Ref>,
+    /// A refinement applies to these hypervisors.
+    pub applies_to: Vec<Ref>,
+    /// A refinement replaces the candidates with these (when not empty).
+    pub candidates: Vec<Ref>,
+    /// Candidates a match adds, when it cannot rule them out.
+    pub adds: Vec<Ref>,
+    /// A host signal that makes this system the hypervisor's own privileged
+    /// partition, so it is that hypervisor's host and not its guest.
+    pub partition: bool,
+    /// Other hypervisors imitate this signal, so when it loses to another
+    /// it is a paravirtual interface, not a disagreement.
+    pub imitated: bool,
+    /// It shows that some hypervisor is there, not which: it gives way to
+    /// a host partition, and losing to a named one is no disagreement.
+    pub generic: bool,
+    /// A sentence shown with the result when the signal is used.
+    pub note: Option<String>,
+    /// Where the meaning of the signal is documented.
+    pub sources: Vec<Ref>,
+    /// Where it is written.
+    pub loc: Loc,
+}
+
+/// What a signal reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Probe {
+    /// The 12-byte vendor signature at any hypervisor CPUID base.
+    CpuidSignature,
+    /// A vendor signature at the first hypervisor base that no signal names.
+    CpuidUnknown,
+    /// Whether CPUID could be read at all.
+    Cpuid,
+    /// Bits of one CPUID register.
+    CpuidBits {
+        /// The leaf (EAX in).
+        leaf: u32,
+        /// The sub-leaf (ECX in).
+        subleaf: u32,
+        /// The register out.
+        register: Register,
+        /// Bits that must be set.
+        set: Vec<u32>,
+        /// Bits that must be clear.
+        clear: Vec<u32>,
+    },
+    /// DMI fields (`/sys/class/dmi/id/<field>`), the first that matches.
+    Dmi(Vec<String>),
+    /// The SMBIOS "system is a virtual machine" bit.
+    SmbiosVmBit,
+    /// A file under the root, whole or by a `key: value` line.
+    File {
+        /// The path, relative to the root.
+        path: String,
+        /// The key of a `key: value` (or `key=value`) line to read, if not
+        /// the whole file.
+        key: Option<String>,
+    },
+    /// The names of a directory's entries.
+    Entries(String),
+    /// The machine's architecture.
+    Arch,
+}
+
+/// A CPUID register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Register {
+    /// EAX.
+    Eax,
+    /// EBX.
+    Ebx,
+    /// ECX.
+    Ecx,
+    /// EDX.
+    Edx,
+}
+
+/// How a signal tests what it read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Test {
+    /// It is there (and, for CPUID bits, the bits are as asked).
+    Present,
+    /// It is this text (after trimming).
+    Equals(String),
+    /// It starts with this text.
+    Prefix(String),
+    /// It holds this text.
+    Contains(String),
+    /// Read as hexadecimal, this bit is set.
+    HexBit(u32),
+}
+
+/// What a signal's match means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Means {
+    /// This system runs under the hypervisor.
+    Guest,
+    /// This system hosts (or can host) the hypervisor's guests.
+    Host,
+    /// This system is a container (informational: not a hypervisor).
+    Container,
+    /// A translation layer, not a hypervisor.
+    Translator,
+    /// Narrows the candidates of a hypervisor found otherwise.
+    Refine,
+    /// Read only to make other signals' conditions possible.
+    Condition,
+}
+
+/// A hypervisor as the machine shows it (`[[hypervisor]]`): the catalog
+/// products it can be, or why it is not in the catalog.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    /// Its id, which signals point to.
+    pub id: String,
+    /// Its name, in words.
+    pub name: String,
+    /// The catalog products or configurations it can be.
+    pub candidates: Vec<Ref>,
+    /// Why the candidates cannot be told apart from inside a guest.
+    pub cannot_tell: Option<String>,
+    /// Why it is not in the catalog, when it has no candidates.
+    pub missing: Option<String>,
+    /// Where it is documented.
+    pub sources: Vec<Ref>,
+    /// Where it is written.
+    pub loc: Loc,
 }

@@ -93,6 +93,15 @@ pub enum Query<'k> {
         /// Output format.
         format: crate::cli::DiagramFormat,
     },
+    /// `detect`.
+    Detect {
+        /// The school the verdicts are under.
+        school: &'k School,
+        /// The recorded machine, or `None` for this one.
+        root: Option<&'k std::path::Path>,
+        /// Output format.
+        format: Format,
+    },
     /// `site`.
     Site {
         /// The school the pages' verdicts are under.
@@ -187,6 +196,23 @@ impl<'k> Query<'k> {
                 subject: resolve_subject(kb, &a.subject.subject)?,
                 format: a.format,
             },
+            QueryCommand::Detect(a) => {
+                if let Some(root) = &a.root
+                    && !root.is_dir()
+                {
+                    return Err(Error::Usage {
+                        message: format!(
+                            "`--root {}` is not a directory: give the directory a machine was recorded into",
+                            crate::prose::escape(&root.display().to_string())
+                        ),
+                    });
+                }
+                Query::Detect {
+                    school: school()?,
+                    root: a.root.as_deref(),
+                    format: a.format,
+                }
+            }
             QueryCommand::Site(a) => Query::Site {
                 school: school()?,
                 dir: &a.dir,

@@ -62,6 +62,92 @@ pub struct CatalogFile {
     pub patch: Option<Vec<PatchTable>>,
     /// Names other tools print, and the products they can mean.
     pub identity: Option<Vec<IdentityTable>>,
+    /// What a machine shows, for `hvkb detect`.
+    pub signal: Option<Vec<SignalTable>>,
+    /// Hypervisors as machines show them, for `hvkb detect`.
+    pub hypervisor: Option<Vec<HypervisorTable>>,
+}
+
+/// `[[signal]]`: one thing a machine shows, and what it points to.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SignalTable {
+    /// Stable id, for other signals' `requires` and `unless`.
+    pub id: String,
+    /// What it reads: `cpuid-signature`, `cpuid-unknown`, `cpuid`,
+    /// `cpuid-bits`, `dmi`, `smbios-vm-bit`, `file`, `entries` or `arch`.
+    pub read: String,
+    /// The path read (`file`, `entries`), as the machine sees it.
+    pub path: Option<String>,
+    /// The key of a `key: value` line of the file.
+    pub key: Option<String>,
+    /// DMI fields (`dmi`), the first that matches.
+    pub fields: Option<Vec<String>>,
+    /// CPUID leaf (`cpuid-bits`).
+    pub leaf: Option<i64>,
+    /// CPUID sub-leaf (`cpuid-bits`).
+    pub subleaf: Option<i64>,
+    /// CPUID register (`cpuid-bits`): `eax`, `ebx`, `ecx` or `edx`.
+    pub register: Option<String>,
+    /// Bits that must be set (`cpuid-bits`).
+    pub set: Option<Vec<i64>>,
+    /// Bits that must be clear (`cpuid-bits`).
+    pub clear: Option<Vec<i64>>,
+    /// The value read is this.
+    pub equals: Option<String>,
+    /// The value read starts with this.
+    pub prefix: Option<String>,
+    /// The value read holds this.
+    pub contains: Option<String>,
+    /// Read as hexadecimal, the value has this bit set.
+    pub hex_bit: Option<i64>,
+    /// What a match means: `guest`, `host`, `container`, `translator`,
+    /// `refine` or `condition`.
+    pub means: String,
+    /// The `[[hypervisor]]` a guest or host signal points to.
+    pub hypervisor: Option<String>,
+    /// A name for what a container, translator or refinement found.
+    pub label: Option<String>,
+    /// Precedence among guest signals: the lowest decides.
+    pub rank: Option<i64>,
+    /// Signals that must match too.
+    pub requires: Option<Vec<String>>,
+    /// Signals that must not match.
+    pub unless: Option<Vec<String>>,
+    /// The hypervisors a refinement applies to.
+    pub applies_to: Option<Vec<String>>,
+    /// The candidates a refinement narrows to.
+    pub candidates: Option<Vec<String>>,
+    /// Candidates a match cannot rule out.
+    pub adds: Option<Vec<String>>,
+    /// A host signal that makes this system the hypervisor's privileged partition.
+    pub partition: Option<bool>,
+    /// Other hypervisors imitate this signal.
+    pub imitated: Option<bool>,
+    /// It shows that some hypervisor is there, not which.
+    pub generic: Option<bool>,
+    /// A sentence shown when the signal is used.
+    pub note: Option<String>,
+    /// Where the signal's meaning is documented.
+    pub sources: Vec<String>,
+}
+
+/// `[[hypervisor]]`: a hypervisor as machines show it.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct HypervisorTable {
+    /// Stable id, which signals point to.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The catalog products (or `product@config`) it can be.
+    pub candidates: Option<Vec<String>>,
+    /// Why the candidates cannot be told apart from inside a guest.
+    pub cannot_tell: Option<String>,
+    /// Why it is not in the catalog (when it has no candidates).
+    pub missing: Option<String>,
+    /// Where it is documented.
+    pub sources: Vec<String>,
 }
 
 /// `[[identity]]`.

@@ -33,7 +33,8 @@ fn every_source_has_a_kind_a_year_and_is_cited() {
             !(c.products.is_empty()
                 && c.criteria.is_empty()
                 && c.schools.is_empty()
-                && c.identities.is_empty()),
+                && c.identities.is_empty()
+                && c.detection.is_empty()),
             "{} is cited by nothing",
             e.source.id
         );

@@ -16,6 +16,8 @@ mod data_catalog;
 mod data_schema;
 /// Claims about the built-in sources: the citation standard holds.
 mod data_sources;
+/// `hvkb detect` on recorded machines, virt-what's and ours.
+mod detect;
 /// Bad input: data files, special files, command-line mistakes, full disks.
 mod errors;
 /// Output compared byte for byte with reviewed golden files.

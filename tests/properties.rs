@@ -220,3 +220,57 @@ proptest! {
         }
     }
 }
+
+/// The built-in knowledge base, loaded once for the detection properties.
+fn builtin() -> &'static hvkb::model::Knowledge {
+    static KB: std::sync::OnceLock<hvkb::model::Knowledge> = std::sync::OnceLock::new();
+    KB.get_or_init(|| load_texts(true, Vec::new(), None).knowledge)
+}
+
+/// The files `hvkb detect` parses, relative to a recorded root.
+const PROBED: [&str; 9] = [
+    "cpuid.txt",
+    "proc/cpuinfo",
+    "proc/sysinfo",
+    "proc/ppc64/lparcfg",
+    "proc/1/environ",
+    "proc/sys/kernel/osrelease",
+    "sys/class/dmi/id/sys_vendor",
+    "sys/class/dmi/id/product_name",
+    "sys/firmware/dmi/entries/0-0/raw",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any text is read as `cpuid -r` output without a panic, and what is
+    /// kept is bounded.
+    #[test]
+    fn any_text_parses_as_recorded_cpuid(text in ".{0,400}", lines in proptest::collection::vec("(0x[0-9a-f]{1,8} ){2}: eax=0x[0-9a-f]{1,9} ebx=0x[0-9a-f]{1,8} ecx=0x[0-9a-f]{0,8} edx=0x[0-9a-f]{1,8}", 0..8)) {
+        let joined = format!("{text}\n{}", lines.join("\n"));
+        let c = hvkb::detect::read::Cpuid::parse(&joined);
+        prop_assert!(c.signatures().len() <= 256);
+    }
+
+    /// Arbitrary bytes in every file detect parses never make it panic,
+    /// and the same machine gives the same answer twice.
+    #[test]
+    fn arbitrary_bytes_in_probed_files_never_panic(contents in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..300), PROBED.len())) {
+        let root = tempfile::tempdir().unwrap();
+        for (path, bytes) in PROBED.iter().zip(&contents) {
+            let p = root.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+        let kb = builtin();
+        let run = || {
+            let mut m = hvkb::detect::read::Machine::recorded(root.path());
+            let d = hvkb::detect::detect(kb, &kb.schools[0], &mut m);
+            let mut out = Vec::new();
+            json::write(&mut out, &d).unwrap();
+            let _ = text::detection(&Layout { width: Some(80), color: false }, &d);
+            out
+        };
+        prop_assert_eq!(run(), run());
+    }
+}

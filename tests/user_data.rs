@@ -353,4 +353,46 @@ sources = ["zm-notes"]
         flat.contains("it has Oracle VM VirtualBox run its virtual machines, and Oracle VM VirtualBox is Type 2"),
         "{text}"
     );
+fn a_detection_table_is_checked_like_the_catalog() {
+    let bad = overlay(
+        "detect-bad",
+        "[[hypervisor]]\nid = \"zvisor\"\nname = \"Zvisor\"\ncandidates = [\"nosuch\"]\nsources = [\"docs-c\"]\n\n\
+         [[hypervisor]]\nid = \"qvisor\"\nname = \"Qvisor\"\nsources = [\"docs-c\"]\n\n\
+         [[signal]]\nid = \"s1\"\nread = \"file\"\npath = \"/proc/zvisor\"\nmeans = \"guest\"\nhypervisor = \"zvisr\"\nrequires = [\"s9\"]\nsources = [\"docs-c\"]\n\n\
+         [[signal]]\nid = \"s2\"\nread = \"cpuid-signature\"\nprefix = \"ZZ\"\nmeans = \"guest\"\nhypervisor = \"zvisor\"\nsources = [\"docs-c\"]\n",
+    );
+    fixture(&["--catalog", bad.to_str().unwrap(), "check"]).fails(
+        2,
+        &[
+            "hypervisor `zvisor` names `nosuch`, which is not in the catalog",
+            "detect-bad.toml:4:15",
+            "hypervisor `qvisor` has no `candidates` and no `missing`",
+            "signal `s1` names hypervisor `zvisr`, which is not defined",
+            "did you mean `zvisor`?",
+            "signal `s1` depends on signal `s9`, which is not another signal",
+            "signal `s2` reads a fixed value: test it with `equals`",
+        ],
+    );
+    // A good table over the fixture catalog: detect reads it.
+    let good = overlay(
+        "detect-good",
+        "[[hypervisor]]\nid = \"zvisor\"\nname = \"Zvisor\"\ncandidates = [\"alpha\"]\nsources = [\"docs-c\"]\n\n\
+         [[signal]]\nid = \"zvisor-file\"\nread = \"file\"\npath = \"/proc/zvisor\"\nmeans = \"guest\"\nhypervisor = \"zvisor\"\nsources = [\"docs-c\"]\n",
+    );
+    let root = scratch("detect-zvisor-root");
+    std::fs::create_dir_all(root.join("proc")).unwrap();
+    write(&root, "proc/zvisor", "1\n");
+    let v = fixture(&[
+        "--catalog",
+        good.to_str().unwrap(),
+        "detect",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(v["guest"]["hypervisor"], "zvisor");
+    assert_eq!(v["guest"]["candidates"][0]["id"], "alpha");
+    assert_eq!(v["guest"]["verdict"], "type1");
 }

@@ -56,6 +56,10 @@ pub struct Layer {
     pub patches: Vec<crate::model::Patch>,
     /// `[[identity]]` tables.
     pub identities: Vec<crate::model::Identity>,
+    /// `[[signal]]` tables.
+    pub signals: Vec<crate::model::Signal>,
+    /// `[[hypervisor]]` tables.
+    pub machines: Vec<crate::model::Machine>,
 }
 
 /// Reads a data file from disk, refusing anything that is not a regular UTF-8
@@ -480,6 +484,8 @@ entity!(School, "school", id);
 entity!(Product, "product", id);
 entity!(Untrusted, "untrusted host", prefix);
 entity!(crate::model::Identity, "identity", id);
+entity!(crate::model::Signal, "signal", id);
+entity!(crate::model::Machine, "hypervisor", id);
 
 /// The entities of one kind, in first-defined order, each remembering which
 /// layer group defined it, with an index by id.
@@ -565,6 +571,8 @@ struct Merger {
     products: Bin<Product>,
     untrusted: Bin<Untrusted>,
     identities: Bin<crate::model::Identity>,
+    signals: Bin<crate::model::Signal>,
+    machines: Bin<crate::model::Machine>,
     /// Patches with the layer group that wrote them.
     patches: Vec<(usize, crate::model::Patch)>,
     replaced: Vec<(&'static str, String, Loc)>,
@@ -586,6 +594,10 @@ impl Merger {
             .extend(layer.untrusted, group, diags, &mut self.replaced);
         self.identities
             .extend(layer.identities, group, diags, &mut self.replaced);
+        self.signals
+            .extend(layer.signals, group, diags, &mut self.replaced);
+        self.machines
+            .extend(layer.machines, group, diags, &mut self.replaced);
         self.patches
             .extend(layer.patches.into_iter().map(|p| (group, p)));
     }
@@ -643,7 +655,9 @@ impl Merger {
     }
 
     fn finish(self) -> Knowledge {
-        Knowledge::new(
+        let signals = self.signals.into_vec();
+        let machines = self.machines.into_vec();
+        let mut kb = Knowledge::new(
             self.sources
                 .into_vec()
                 .into_iter()
@@ -655,7 +669,10 @@ impl Merger {
             self.products.into_vec(),
             self.untrusted.into_vec(),
             self.identities.into_vec(),
-        )
+        );
+        kb.signals = signals;
+        kb.machines = machines;
+        kb
     }
 }
 

@@ -20,8 +20,10 @@ use crate::model::{
 use crate::prose::{List, did_you_mean};
 
 /// The arrays of tables a data file may hold.
-pub const TOP_KEYS: [&str; 8] = [
+pub const TOP_KEYS: [&str; 10] = [
     "patch",
+    "signal",
+    "hypervisor",
     "identity",
     "source",
     "trait",
@@ -60,6 +62,272 @@ pub fn layer(doc: &DeTable<'_>, span: Range<usize>, cx: &mut Reporter<'_>, layer
     for t in read("identity", "an identity", cx) {
         layer.identities.extend(identity(cx, t));
     }
+    for t in read("signal", "a signal", cx) {
+        layer.signals.extend(signal(cx, t));
+    }
+    for t in read("hypervisor", "a hypervisor", cx) {
+        layer.machines.extend(machine(cx, t));
+    }
+}
+
+/// The spellings of a signal's `read`.
+const PROBES: [&str; 9] = [
+    "cpuid-signature",
+    "cpuid-unknown",
+    "cpuid",
+    "cpuid-bits",
+    "dmi",
+    "smbios-vm-bit",
+    "file",
+    "entries",
+    "arch",
+];
+
+/// The spellings of a signal's `means`.
+const MEANINGS: [&str; 6] = [
+    "guest",
+    "host",
+    "container",
+    "translator",
+    "refine",
+    "condition",
+];
+
+/// `[[signal]]`: one thing a machine shows, and what it points to.
+fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::Signal> {
+    use crate::model::{Means, Probe, Register, Test};
+    let id = id(cx, &mut t, "signal")?;
+    t.check_keys(
+        cx,
+        &[
+            "id",
+            "read",
+            "path",
+            "key",
+            "fields",
+            "leaf",
+            "subleaf",
+            "register",
+            "set",
+            "clear",
+            "equals",
+            "prefix",
+            "contains",
+            "hex_bit",
+            "means",
+            "hypervisor",
+            "label",
+            "rank",
+            "requires",
+            "unless",
+            "applies_to",
+            "candidates",
+            "adds",
+            "partition",
+            "imitated",
+            "generic",
+            "note",
+            "sources",
+        ],
+    );
+    let need = |cx: &mut Reporter<'_>, t: &Table<'_, '_>, key: &str| t.text(cx, key).map(|x| x.0);
+    let read = spelled(
+        cx,
+        &t,
+        "read",
+        ("probe", "probes"),
+        |w| Some(w.to_string()).filter(|w| PROBES.contains(&w.as_str())),
+        &PROBES,
+    );
+    if !t.has("read") {
+        t.text(cx, "read");
+    }
+    let bits = |cx: &mut Reporter<'_>, key: &str| -> Vec<u32> {
+        let mut out = Vec::new();
+        for (b, loc) in t.integers(cx, key) {
+            match u32::try_from(b) {
+                Ok(b) if b < 32 => out.push(b),
+                _ => cx.error_at(
+                    loc,
+                    format!("`{key}` in {} holds bit numbers from 0 to 31", t.label),
+                    None,
+                ),
+            }
+        }
+        out
+    };
+    let probe = match read.as_deref()? {
+        "cpuid-signature" => Probe::CpuidSignature,
+        "cpuid-unknown" => Probe::CpuidUnknown,
+        "cpuid" => Probe::Cpuid,
+        "cpuid-bits" => {
+            let leaf = t.integer(cx, "leaf", true)?.0;
+            let subleaf = t.integer(cx, "subleaf", false).map_or(0, |x| x.0);
+            let register = match need(cx, &t, "register")?.as_str() {
+                "eax" => Register::Eax,
+                "ebx" => Register::Ebx,
+                "ecx" => Register::Ecx,
+                "edx" => Register::Edx,
+                other => {
+                    let loc = t.string(cx, "register", true)?.1;
+                    cx.error_at(
+                        loc,
+                        format!("unknown register `{other}` in {}", t.label),
+                        Some("write `eax`, `ebx`, `ecx` or `edx`".into()),
+                    );
+                    return None;
+                }
+            };
+            let (Ok(leaf), Ok(subleaf)) = (u32::try_from(leaf), u32::try_from(subleaf)) else {
+                cx.error(
+                    t.span.clone(),
+                    format!("`leaf` and `subleaf` in {} are 32-bit numbers", t.label),
+                    None,
+                );
+                return None;
+            };
+            Probe::CpuidBits {
+                leaf,
+                subleaf,
+                register,
+                set: bits(cx, "set"),
+                clear: bits(cx, "clear"),
+            }
+        }
+        "dmi" => Probe::Dmi(
+            t.strings(cx, "fields", true)
+                .into_iter()
+                .map(|x| x.0)
+                .collect(),
+        ),
+        "smbios-vm-bit" => Probe::SmbiosVmBit,
+        "file" => Probe::File {
+            path: need(cx, &t, "path")?,
+            key: t.string(cx, "key", false).map(|x| x.0),
+        },
+        "entries" => Probe::Entries(need(cx, &t, "path")?),
+        _ => Probe::Arch,
+    };
+    let text = |cx: &mut Reporter<'_>, key: &str| t.string(cx, key, false).map(|x| x.0);
+    let tests: Vec<Test> = [
+        text(cx, "equals").map(Test::Equals),
+        text(cx, "prefix").map(Test::Prefix),
+        text(cx, "contains").map(Test::Contains),
+        t.integer(cx, "hex_bit", false)
+            .and_then(|x| u32::try_from(x.0).ok())
+            .map(Test::HexBit),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if tests.len() > 1 {
+        cx.error(
+            t.span.clone(),
+            format!(
+                "{} has more than one of `equals`, `prefix`, `contains` and `hex_bit`",
+                t.label
+            ),
+            Some("a signal tests one thing; write two signals".into()),
+        );
+        return None;
+    }
+    let test = tests.into_iter().next().unwrap_or(Test::Present);
+    if matches!(probe, Probe::CpuidSignature | Probe::Arch) && !matches!(test, Test::Equals(_)) {
+        cx.error(
+            t.span.clone(),
+            format!("{} reads a fixed value: test it with `equals`", t.label),
+            None,
+        );
+        return None;
+    }
+    let means = spelled(
+        cx,
+        &t,
+        "means",
+        ("meaning", "meanings"),
+        |w| match w {
+            "guest" => Some(Means::Guest),
+            "host" => Some(Means::Host),
+            "container" => Some(Means::Container),
+            "translator" => Some(Means::Translator),
+            "refine" => Some(Means::Refine),
+            "condition" => Some(Means::Condition),
+            _ => None,
+        },
+        &MEANINGS,
+    );
+    if !t.has("means") {
+        t.text(cx, "means");
+    }
+    let means = means?;
+    let hypervisor = t
+        .string(cx, "hypervisor", false)
+        .map(|(id, loc)| Ref { id, loc });
+    if matches!(means, Means::Guest | Means::Host) && hypervisor.is_none() {
+        cx.error(
+            t.span.clone(),
+            format!(
+                "{} is a guest or host signal but names no `hypervisor`",
+                t.label
+            ),
+            Some("add `hypervisor = \"...\"`, the id of a `[[hypervisor]]`".into()),
+        );
+    }
+    let rank = t
+        .integer(cx, "rank", false)
+        .map_or(Ok(100), |x| u32::try_from(x.0))
+        .unwrap_or(100);
+    Some(crate::model::Signal {
+        id: id.id,
+        read: probe,
+        test,
+        means,
+        hypervisor,
+        label: text(cx, "label"),
+        rank,
+        requires: refs(cx, &t, "requires", false),
+        unless: refs(cx, &t, "unless", false),
+        applies_to: refs(cx, &t, "applies_to", false),
+        candidates: refs(cx, &t, "candidates", false),
+        adds: refs(cx, &t, "adds", false),
+        partition: t.boolean(cx, "partition").unwrap_or(false),
+        imitated: t.boolean(cx, "imitated").unwrap_or(false),
+        generic: t.boolean(cx, "generic").unwrap_or(false),
+        note: text(cx, "note"),
+        sources: refs(cx, &t, "sources", true),
+        loc: cx.loc(t.span.clone()),
+    })
+}
+
+/// `[[hypervisor]]`: a hypervisor as machines show it.
+fn machine(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::Machine> {
+    let id = id(cx, &mut t, "hypervisor")?;
+    t.check_keys(
+        cx,
+        &[
+            "id",
+            "name",
+            "candidates",
+            "cannot_tell",
+            "missing",
+            "sources",
+        ],
+    );
+    let name = t.text_or_empty(cx, "name");
+    let candidates = refs(cx, &t, "candidates", false);
+    let missing = t.string(cx, "missing", false).map(|x| x.0);
+    if candidates.is_empty() && missing.is_none() {
+        cx.error(t.span.clone(), format!("{} has no `candidates` and no `missing`", t.label), Some("name the catalog products it can be, or say why it is not in the catalog with `missing`".into()));
+    }
+    Some(crate::model::Machine {
+        id: id.id,
+        name,
+        candidates,
+        cannot_tell: t.string(cx, "cannot_tell", false).map(|x| x.0),
+        missing,
+        sources: refs(cx, &t, "sources", true),
+        loc: cx.loc(t.span.clone()),
+    })
 }
 
 /// `[[patch]]`: facts set on a product defined elsewhere.

@@ -291,6 +291,29 @@ impl<'t, 'i> Table<'t, 'i> {
         out
     }
 
+    /// An array of integers; a wrong element is reported and skipped.
+    pub fn integers(&self, cx: &mut Reporter<'_>, key: &str) -> Vec<(i64, Loc)> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(cx, key, v, "an array of integers");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match <i64 as FromToml>::from_toml(item.get_ref()) {
+                Some(Ok(i)) => out.push((i, cx.loc(item.span()))),
+                _ => cx.error(
+                    item.span(),
+                    format!("`{key}` in {} must hold integers", self.label),
+                    None,
+                ),
+            }
+        }
+        out
+    }
+
     /// A sub-table.
     pub fn table(&self, cx: &mut Reporter<'_>, key: &str, label: String) -> Option<Table<'t, 'i>> {
         let v = self.get(key)?;

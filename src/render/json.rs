@@ -965,6 +965,9 @@ pub struct CitedBy {
     /// Identity ids (names other tools print).
     #[serde(default)]
     pub identities: Vec<String>,
+    /// Rows of the detection table (signals and hypervisors) by id.
+    #[serde(default)]
+    pub detection: Vec<String>,
 }
 
 /// A source with who cites it.
@@ -1001,6 +1004,7 @@ pub fn sources_output(out: &mut dyn Write, citations: &Citations<'_>) -> io::Res
                         criteria: ids(&by.criteria),
                         schools: ids(&by.schools),
                         identities: ids(&by.identities),
+                        detection: ids(&by.detection),
                     },
                 })
                 .collect(),

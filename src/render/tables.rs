@@ -134,6 +134,12 @@ pub fn sources<'a>(citers: &Citations<'a>) -> Tabular<'a> {
         who.extend(by.criteria.iter().map(|c| format!("criterion {c}")));
         who.extend(by.schools.iter().map(|s| format!("school {s}")));
         who.extend(by.identities.iter().map(|x| format!("identity {x}")));
+        if !by.detection.is_empty() {
+            who.push(format!(
+                "detection ({})",
+                crate::prose::count(by.detection.len(), "row", "rows")
+            ));
+        }
         t.row([
             Cow::Borrowed(s.id.as_str()),
             Cow::Borrowed(s.kind.as_str()),

@@ -769,3 +769,108 @@ pub fn sources(
     out.push_str(&references(l, &all));
     out
 }
+
+/// `detect` as sentences: what this system runs under, what it could be,
+/// what cannot be told, what it hosts, then the evidence.
+pub fn detection(l: &Layout, d: &crate::detect::Detection) -> String {
+    use crate::detect::{Candidate, Evidence};
+    let mut out = String::new();
+    let pad = " ".repeat(16);
+    let field = |out: &mut String, name: &str, value: &str| {
+        out.push_str(&l.wrap_hanging(value, &format!("{:<16}", format!("{name}:")), &pad));
+    };
+    let listed = |cs: &[Candidate]| -> String {
+        cs.iter()
+            .map(|c| format!("{} ({})", c.id, c.verdict))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let summary = |name: &str, verdict: Option<Verdict>, cs: &[Candidate]| -> String {
+        match (verdict, cs) {
+            (_, []) => format!("{name} (no verdict: not in the catalog)"),
+            (Some(v), [one]) if one.name == name => format!("{name} ({v})"),
+            (Some(v), [one]) => format!("{name}, that is {} ({v})", one.id),
+            (Some(v), _) => format!("{name} ({v}, whichever product it is)"),
+            (None, _) => format!("{name} (no single verdict: it depends on the product)"),
+        }
+    };
+    let evidence = |out: &mut String, ev: &[Evidence]| {
+        for (i, e) in ev.iter().enumerate() {
+            let to = e.points_to.as_deref().unwrap_or("-");
+            let used = if e.used { "" } else { " (not used)" };
+            let line = format!("{} = {} -> {to}{used}", e.source, e.value);
+            let first = if i == 0 {
+                format!("{:<16}", "Evidence:")
+            } else {
+                pad.clone()
+            };
+            out.push_str(&l.wrap_hanging(&line, &first, &format!("{pad}  ")));
+        }
+    };
+    match &d.guest {
+        Some(g) => {
+            field(
+                &mut out,
+                "Running under",
+                &summary(&g.name, g.verdict, &g.candidates),
+            );
+            if g.candidates.len() > 1 {
+                field(&mut out, "Could be", &listed(&g.candidates));
+            }
+            for detail in &g.details {
+                field(&mut out, "Also seen", detail);
+            }
+            for why in &g.cannot_tell {
+                field(&mut out, "Cannot tell", why);
+            }
+            evidence(&mut out, &g.evidence);
+        }
+        None if d.bare_metal => field(
+            &mut out,
+            "Running under",
+            "no hypervisor: bare metal (the CPU's hypervisor bit is clear and DMI shows no virtual machine)",
+        ),
+        None => field(
+            &mut out,
+            "Running under",
+            &format!(
+                "no hypervisor found, which is not proof of bare metal: {}",
+                match (d.inputs.cpuid, d.translator.is_some()) {
+                    (_, true) => "this system runs on a translation layer",
+                    ("unavailable", _) => "CPUID could not be read",
+                    _ => "DMI could not be read, or does not say",
+                }
+            ),
+        ),
+    }
+    for h in &d.host {
+        field(
+            &mut out,
+            "Host",
+            &summary(&h.name, h.verdict, &h.candidates),
+        );
+        if h.candidates.len() > 1 {
+            field(&mut out, "Could be", &listed(&h.candidates));
+        }
+        evidence(&mut out, &h.evidence);
+    }
+    if let Some(t) = &d.translator {
+        field(&mut out, "Translator", &format!("{t}: not a hypervisor"));
+    }
+    if let Some(c) = &d.container {
+        field(
+            &mut out,
+            "Container",
+            &format!("{c} (a container shares its host's kernel: not a hypervisor)"),
+        );
+    }
+    let mut read = format!("CPUID {}", d.inputs.cpuid);
+    if let Some(r) = &d.inputs.root {
+        read = format!("the machine recorded in {r}; {read}");
+    }
+    field(&mut out, "Read", &read);
+    for u in &d.inputs.unreadable {
+        field(&mut out, "Unreadable", u);
+    }
+    out
+}

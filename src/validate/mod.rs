@@ -37,6 +37,7 @@ pub fn validate(kb: &Knowledge) -> Diagnostics {
         v.schools();
         v.products();
         v.identities();
+        v.detection();
         v.uncited_sources();
         let lints = lints
             .join()
@@ -292,6 +293,88 @@ impl<'k> Validator<'k> {
                         Some("name a product id, or `id@config`".into()),
                     );
                 }
+            }
+        }
+    }
+
+    /// The detection table: every reference resolves, every row is sourced,
+    /// and no two rows of one rank read the same thing the same way but
+    /// point to different hypervisors.
+    fn detection(&mut self) {
+        use crate::model::{Means, Probe};
+        let kb = self.kb;
+        let machines: HashSet<&str> = kb.machines.iter().map(|m| m.id.as_str()).collect();
+        let signals: HashSet<&str> = kb.signals.iter().map(|s| s.id.as_str()).collect();
+        let in_catalog = |this: &mut Self, owner: &str, refs: &[Ref]| {
+            for c in refs {
+                if kb.backend(&c.id).is_none() {
+                    this.error(
+                        &c.loc,
+                        format!("{owner} names `{}`, which is not in the catalog", c.id),
+                        Some("name a product id, or `id@config`".into()),
+                    );
+                }
+            }
+        };
+        for m in &kb.machines {
+            self.cite(&m.sources, || format!("hypervisor `{}`", m.id));
+            in_catalog(self, &format!("hypervisor `{}`", m.id), &m.candidates);
+        }
+        let mut seen: HashMap<String, (&str, &str)> = HashMap::default();
+        for s in &kb.signals {
+            let owner = format!("signal `{}`", s.id);
+            self.cite(&s.sources, || owner.clone());
+            in_catalog(self, &owner, &s.candidates);
+            in_catalog(self, &owner, &s.adds);
+            let named = s.hypervisor.iter().chain(&s.applies_to);
+            for h in named {
+                if !machines.contains(h.id.as_str()) {
+                    let ids: Vec<&str> = kb.machines.iter().map(|m| m.id.as_str()).collect();
+                    self.error(
+                        &h.loc,
+                        format!("{owner} names hypervisor `{}`, which is not defined", h.id),
+                        Some(did_you_mean(&h.id, &ids, "hypervisors")),
+                    );
+                }
+            }
+            for r in s.requires.iter().chain(&s.unless) {
+                if !signals.contains(r.id.as_str()) || r.id == s.id {
+                    self.error(
+                        &r.loc,
+                        format!(
+                            "{owner} depends on signal `{}`, which is not another signal",
+                            r.id
+                        ),
+                        None,
+                    );
+                }
+            }
+            if s.means == Means::Refine && s.applies_to.is_empty() {
+                self.error(
+                    &s.loc,
+                    format!("{owner} refines but names no hypervisor in `applies_to`"),
+                    None,
+                );
+            }
+            if let (Means::Guest | Means::Host, Some(h)) = (s.means, &s.hypervisor)
+                && s.requires.is_empty()
+                && s.unless.is_empty()
+                && s.read != Probe::CpuidUnknown
+            {
+                let key = format!("{}|{:?}|{:?}|{:?}", s.rank, s.means, s.read, s.test);
+                if let Some((other, was)) = seen.get(&key)
+                    && *was != h.id
+                {
+                    self.error(
+                        &s.loc,
+                        format!(
+                            "{owner} reads what signal `{other}` reads, at the same rank, but points to `{}`, not `{was}`",
+                            h.id
+                        ),
+                        Some("give one of them another rank, or a condition".into()),
+                    );
+                }
+                seen.insert(key, (s.id.as_str(), h.id.as_str()));
             }
         }
     }
