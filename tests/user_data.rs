@@ -353,6 +353,9 @@ sources = ["zm-notes"]
         flat.contains("it has Oracle VM VirtualBox run its virtual machines, and Oracle VM VirtualBox is Type 2"),
         "{text}"
     );
+}
+
+#[test]
 fn a_detection_table_is_checked_like_the_catalog() {
     let bad = overlay(
         "detect-bad",
