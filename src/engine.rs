@@ -68,6 +68,8 @@ pub struct Reading<'k> {
     pub origin: Origin,
     /// The lean, or `None` when the value is unknown.
     pub lean: Option<Lean>,
+    /// What the value means, as the trait defines it (none when unknown).
+    pub meaning: Option<&'k str>,
     /// Whether the school treats the criterion as decisive.
     pub decisive: bool,
     /// How it relates to the verdict.
@@ -128,6 +130,10 @@ pub struct Classification<'k> {
     pub readings: Vec<Reading<'k>>,
     /// Set when the chain ends without a subject to decide.
     pub broken: Option<Broken>,
+    /// When the deciding subject is a manager that names a backend: that
+    /// backend, classified under the same school (without assumptions, and
+    /// without following what it drives in turn).
+    pub drives: Option<Box<Classification<'k>>>,
 }
 
 impl<'k> Classification<'k> {
@@ -248,6 +254,16 @@ pub fn classify<'k>(
     school: &'k School,
     assumptions: &[Assumption],
 ) -> Classification<'k> {
+    let (chain, cur, broken) = follow(kb, subject);
+    decide(kb, subject, chain, cur, broken, school, assumptions, true)
+}
+
+/// Follows a subject's backend chain while it delegates: the links, the
+/// subject at its end, and why it broke, if it did.
+fn follow<'k>(
+    kb: &'k Knowledge,
+    subject: Subject<'k>,
+) -> (Vec<Link<'k>>, Subject<'k>, Option<Broken>) {
     let mut chain = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
     let mut cur = subject;
@@ -272,10 +288,37 @@ pub fn classify<'k>(
         });
         cur = next;
     }
-    decide(kb, subject, chain, cur, broken, school, assumptions)
+    (chain, cur, broken)
 }
 
-/// Reads the decider's facts and combines them, once the chain is known.
+/// Classifies what a managing decider drives, if it names a backend, under
+/// the same school and without assumptions. What the driven subject drives
+/// in turn is not followed, so managers that drive each other cannot loop.
+fn driven<'k>(
+    kb: &'k Knowledge,
+    decider: Subject<'k>,
+    school: &'k School,
+) -> Option<Box<Classification<'k>>> {
+    if !decider.role().drives() {
+        return None;
+    }
+    let target = kb.backend(&decider.backend()?.id)?;
+    let (chain, cur, broken) = follow(kb, target);
+    Some(Box::new(decide(
+        kb,
+        target,
+        chain,
+        cur,
+        broken,
+        school,
+        &[],
+        false,
+    )))
+}
+
+/// Reads the decider's facts and combines them, once the chain is known;
+/// with `drive`, also classifies what a managing decider drives.
+#[allow(clippy::too_many_arguments)]
 fn decide<'k>(
     kb: &'k Knowledge,
     subject: Subject<'k>,
@@ -284,6 +327,7 @@ fn decide<'k>(
     broken: Option<Broken>,
     school: &'k School,
     assumptions: &[Assumption],
+    drive: bool,
 ) -> Classification<'k> {
     if let Some(broken) = broken {
         return Classification {
@@ -295,6 +339,7 @@ fn decide<'k>(
             decider,
             readings: Vec::new(),
             broken: Some(broken),
+            drives: None,
         };
     }
     let mut readings = read(kb, decider, school, assumptions);
@@ -321,6 +366,11 @@ fn decide<'k>(
         decider,
         readings,
         broken: None,
+        drives: if drive {
+            driven(kb, decider, school)
+        } else {
+            None
+        },
     }
 }
 
@@ -476,6 +526,7 @@ pub fn classify_in<'k>(
                 end.broken.clone(),
                 school,
                 assumptions,
+                true,
             );
             c.skipped = end.links.saturating_sub(3);
             c
@@ -566,8 +617,13 @@ fn read<'k>(
                 ),
                 (None, None) => (Cow::Borrowed(UNKNOWN), &[][..], None, Origin::Missing),
             };
+            let meaning = kb
+                .trait_def(t)
+                .and_then(|d| d.value(&value))
+                .map(|v| v.meaning.as_str());
             Reading {
                 criterion,
+                meaning,
                 lean: criterion.reading(&value),
                 value,
                 sources,

@@ -198,7 +198,11 @@ impl fmt::Display for OneLine<'_, '_> {
                     "{} fails the {} test",
                     List::and(&labels(&readings)),
                     List::and(&criteria)
-                )
+                )?;
+                match readings.as_slice() {
+                    [r] => r.meaning.map_or(Ok(()), |m| write!(f, ": {m}")),
+                    _ => Ok(()),
+                }
             }
             Reason::Unknown(readings) => {
                 let traits: Vec<&str> = readings.iter().map(|r| r.trait_id()).collect();
@@ -210,7 +214,15 @@ impl fmt::Display for OneLine<'_, '_> {
                 )
             }
             Reason::Broken(_) => f.write_str("its backend could not be resolved"),
+        }?;
+        if let Some(d) = &c.drives {
+            write!(f, "; it drives {}", d.subject.product.name)?;
+            if let Some(cf) = d.subject.configuration {
+                write!(f, " ({})", cf.id)?;
+            }
+            write!(f, ", which is {}", d.verdict)?;
         }
+        Ok(())
     }
 }
 

@@ -194,13 +194,31 @@ spelled! {
         Distribution => "distribution",
         /// A graphical front-end over a backend.
         Frontend => "frontend",
+        /// A tool that has a backend hypervisor run its virtual machines, classified by its own facts.
+        Manager => "manager",
+        /// A runtime for isolated programs without a machine of their own (containers, compatibility layers), classified by its own facts.
+        Runtime => "runtime",
     }
 }
 
 impl Role {
     /// Whether a product in this role takes its verdict from a backend.
     pub fn delegates(self) -> bool {
-        !matches!(self, Role::Hypervisor | Role::Emulator)
+        !matches!(
+            self,
+            Role::Hypervisor | Role::Emulator | Role::Manager | Role::Runtime
+        )
+    }
+
+    /// Whether a product in this role drives a backend that it does not take
+    /// its verdict from (a backend is optional for it).
+    pub fn drives(self) -> bool {
+        matches!(self, Role::Manager)
+    }
+
+    /// Whether a product in this role may name a backend.
+    pub fn has_backend(self) -> bool {
+        self.delegates() || self.drives()
     }
 
     /// An article and noun for prose: "a VMM", "an API".
@@ -212,6 +230,8 @@ impl Role {
             Role::Api => "an API",
             Role::Distribution => "a distribution",
             Role::Frontend => "a front-end",
+            Role::Manager => "a manager of hypervisors",
+            Role::Runtime => "a runtime for isolated programs",
         }
     }
 }

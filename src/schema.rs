@@ -283,7 +283,7 @@ pub struct ProductTable {
     /// Who makes it.
     pub vendor: String,
     /// Year of first public release.
-    pub first_release: i64,
+    pub first_release: Option<i64>,
     /// SPDX expression, or `proprietary`.
     pub license: String,
     /// Whether it is still made.

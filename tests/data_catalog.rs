@@ -195,7 +195,7 @@ fn names_resolve_as_people_and_other_tools_write_them() {
         ],
     );
     // No far-fetched suggestions.
-    for far in ["gvisor", "wsl", "nope"] {
+    for far in ["gvisor", "kata", "nope"] {
         let r = hvkb(["show", far]);
         assert_eq!(r.code, 1);
         assert!(!r.stderr.contains("did you mean"), "{far}: {}", r.stderr);
@@ -221,4 +221,59 @@ fn the_debated_products_each_look_different_in_their_diagram() {
 fn the_diagram_in_the_readme_is_current() {
     let svg = hvkb(["diagram", "xen", "--format", "svg"]).ok().to_string();
     crate::util::golden("diagram-xen.svg", &svg);
+}
+
+#[test]
+fn what_runs_no_virtual_machine_is_not_a_hypervisor_and_says_why() {
+    for (subject, words) in [
+        ("wsl1", "translates the programs' system calls"),
+        ("uml", "runs as ordinary host processes"),
+    ] {
+        for school in ["consensus", "placement", "host-mode", "resource-owner"] {
+            assert_eq!(
+                verdict(subject, school),
+                Verdict::NotAHypervisor,
+                "{subject} {school}"
+            );
+        }
+        let e: ExplainOutput = hvkb(["explain", subject, "--format", "json"]).parse();
+        assert!(
+            e.reason.contains("virtual-machine test") && e.reason.contains(words),
+            "{subject}: {}",
+            e.reason
+        );
+    }
+}
+
+#[test]
+fn user_mode_linux_records_that_it_was_once_called_type2() {
+    let e: ExplainOutput = hvkb(["explain", "user-mode-linux", "--format", "json"]).parse();
+    assert!(
+        e.disputes
+            .iter()
+            .any(|d| d.about == "classification" && d.note.contains("Type 2")),
+        "{:?}",
+        e.disputes
+    );
+}
+
+#[test]
+fn wsl2_takes_hyper_v_on_client_windows_and_wsl1_is_a_translation_layer() {
+    let e: ExplainOutput = hvkb(["explain", "wsl 2", "--format", "json"]).parse();
+    assert_eq!(e.verdict, Verdict::Type1);
+    assert_eq!(e.decided_by, "hyper-v");
+    assert_eq!(e.chain.len(), 1);
+    let c = e
+        .configurations
+        .iter()
+        .find(|c| c.id == "wsl1")
+        .expect("a wsl1 configuration");
+    assert_eq!(c.verdict, Verdict::NotAHypervisor);
+}
+
+#[test]
+fn a_historical_bare_metal_monitor_is_type1() {
+    assert_eq!(verdict("disco", "consensus"), Verdict::Type1);
+    assert_eq!(verdict("vm/370", "consensus"), Verdict::Type1);
+    assert_eq!(verdict("vm370", "consensus"), Verdict::Type1);
 }

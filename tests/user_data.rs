@@ -294,6 +294,68 @@ fn a_patch_sets_one_fact_of_a_product_and_show_names_its_file() {
 }
 
 #[test]
+fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_in_each_configuration() {
+    let cat = overlay(
+        "manager",
+        r#"
+[[source]]
+id = "zm-notes"
+kind = "report"
+title = "Zmanage notes"
+publisher = "Example"
+year = 2026
+number = "1"
+
+[[product]]
+id = "zmanage"
+name = "Zmanage"
+vendor = "Example Corp"
+first_release = 2026
+license = "MIT"
+status = "active"
+role = "manager"
+backend = "virtualbox"
+architectures = ["x86-64"]
+homepage = "https://example.org/"
+description = "A made-up tool that has hypervisors run its machines."
+sources = ["zm-notes"]
+
+[product.traits]
+machine = { value = "drives-hypervisors", sources = ["zm-notes"] }
+
+[[product.configuration]]
+id = "on-kvm"
+name = "Zmanage on KVM"
+description = "It drives KVM instead."
+backend = "kvm"
+sources = ["zm-notes"]
+"#,
+    );
+    let c = cat.to_str().unwrap();
+    let e: ExplainOutput = hvkb(["explain", "zmanage", "--catalog", c, "--format", "json"]).parse();
+    assert_eq!(e.verdict, Verdict::NotAHypervisor);
+    let d = e.drives.as_ref().expect("it names what it drives");
+    assert_eq!(
+        (d.backend.as_str(), d.verdict),
+        ("virtualbox", Verdict::Type2)
+    );
+    let k = e
+        .configurations
+        .iter()
+        .find(|x| x.id == "on-kvm")
+        .expect("the configuration");
+    assert_eq!(k.verdict, Verdict::NotAHypervisor);
+    let kd = k.drives.as_ref().expect("the configuration drives KVM");
+    assert_eq!((kd.backend.as_str(), kd.verdict), ("kvm", Verdict::Neither));
+    let text = hvkb(["explain", "zmanage", "--catalog", c]).stdout;
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("it has Oracle VM VirtualBox run its virtual machines, and Oracle VM VirtualBox is Type 2"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_detection_table_is_checked_like_the_catalog() {
     let bad = overlay(
         "detect-bad",

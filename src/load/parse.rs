@@ -887,7 +887,7 @@ fn product(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<Product> {
         !blank
     });
     let vendor = t.text_or_empty(cx, "vendor");
-    let first_release = t.integer(cx, "first_release", true);
+    let first_release = t.integer(cx, "first_release", false);
     let license = t.text_or_empty(cx, "license");
     if !t.has("status") {
         t.text(cx, "status");

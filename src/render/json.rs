@@ -237,8 +237,34 @@ pub struct ConfigurationView {
     pub reason: String,
     /// Its backend chain.
     pub chain: Vec<LinkView>,
+    /// For a manager: the hypervisor it drives, with that one's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drives: Option<DrivesView>,
     /// Sources for its role and backend.
     pub sources: Vec<String>,
+}
+
+/// What a manager drives: the backend and its own verdict.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrivesView {
+    /// The backend, `id` or `id@config`.
+    pub backend: String,
+    /// Its display name.
+    pub name: String,
+    /// Its verdict under the same school.
+    pub verdict: Verdict,
+    /// The reason for that verdict in one line.
+    pub reason: String,
+}
+
+fn drives(c: &Classification<'_>) -> Option<DrivesView> {
+    let d = c.drives.as_deref()?;
+    Some(DrivesView {
+        backend: d.subject.to_string(),
+        name: d.subject.product.name.clone(),
+        verdict: d.verdict,
+        reason: OneLine(d).to_string(),
+    })
 }
 
 fn configurations(configs: &[Classification<'_>]) -> Vec<ConfigurationView> {
@@ -254,6 +280,7 @@ fn configurations(configs: &[Classification<'_>]) -> Vec<ConfigurationView> {
                 verdict: c.verdict,
                 reason: OneLine(c).to_string(),
                 chain: chain(c),
+                drives: drives(c),
                 sources: ids(&ref_ids(&cf.sources)),
             })
         })
@@ -554,6 +581,9 @@ pub struct ExplainOutput {
     pub chain: Vec<LinkView>,
     /// The product whose facts decided.
     pub decided_by: String,
+    /// For a manager: the hypervisor it drives, with that one's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drives: Option<DrivesView>,
     /// Every criterion's reading, decisive ones first.
     pub criteria: Vec<CriterionView>,
     /// For `neither`: the decisive criteria on each side.
@@ -596,6 +626,7 @@ pub fn explain(out: &mut dyn Write, e: &Explanation<'_>) -> io::Result<()> {
             reason: OneLine(c).to_string(),
             chain: chain(c),
             decided_by: c.decider.product.id.clone(),
+            drives: drives(c),
             criteria: c.readings.iter().map(criterion).collect(),
             disagreement: (c.verdict == Verdict::Neither).then(|| Disagreement {
                 type1: side(Lean::Type1),

@@ -25,6 +25,7 @@ pub fn list<'a>(school: &str, rows: &'a [Listed<'a>]) -> Tabular<'a> {
     for r in rows {
         let p = r.product;
         let role = match &p.backend {
+            Some(b) if p.role.drives() => Cow::Owned(format!("{} of {}", p.role, b.id)),
             Some(b) => Cow::Owned(format!("{} over {}", p.role, b.id)),
             None => Cow::Borrowed(p.role.as_str()),
         };

@@ -216,6 +216,7 @@ fn ordered_facts<'p>(kb: &Knowledge, p: &'p Product) -> Vec<(&'p str, &'p crate:
 /// "vmm over BACKEND", or the bare role.
 fn role(p: &Product) -> String {
     match &p.backend {
+        Some(b) if p.role.drives() => format!("{} of {}", p.role, b.id),
         Some(b) => format!("{} over {}", p.role, b.id),
         None => p.role.to_string(),
     }
@@ -370,6 +371,9 @@ pub fn explain(l: &Layout, kb: &Knowledge, e: &Explanation<'_>) -> String {
         ));
     }
     out.push_str(&l.wrap(&verdict_sentence(c), "  "));
+    if let Some(d) = &c.drives {
+        out.push_str(&l.wrap(&drives_sentence(c, d), "  "));
+    }
     out.push_str(&l.wrap(
         &format!(
             "Rule of the {} school: {}.",
@@ -490,6 +494,21 @@ pub fn brief(l: &Layout, e: &Explanation<'_>) -> String {
     out
 }
 
+/// What a manager drives, and that hypervisor's own verdict, as a sentence.
+fn drives_sentence(c: &Classification<'_>, d: &Classification<'_>) -> String {
+    let target = match d.subject.configuration {
+        Some(cf) => format!("{} ({})", d.subject.product.name, cf.name),
+        None => d.subject.product.name.clone(),
+    };
+    format!(
+        "{} is {}: it has {target} run its virtual machines, and {target} is {}: {}.",
+        c.decider.product.name,
+        c.decider.role().noun(),
+        d.verdict.phrase(),
+        OneLine(d)
+    )
+}
+
 /// The verdict as a sentence about the subject whose facts decided.
 fn verdict_sentence(c: &Classification<'_>) -> String {
     let name = &c.decider.product.name;
@@ -518,11 +537,15 @@ fn verdict_sentence(c: &Classification<'_>) -> String {
         Reason::Fails(readings) => {
             let why: Vec<String> = readings
                 .iter()
-                .map(|r| {
-                    format!(
+                .map(|r| match r.meaning {
+                    Some(m) => format!(
+                        "the {} criterion reads {r} ({m}). {}",
+                        r.criterion.id, r.criterion.rationale
+                    ),
+                    None => format!(
                         "the {} criterion reads {r}. {}",
                         r.criterion.id, r.criterion.rationale
-                    )
+                    ),
                 })
                 .collect();
             format!("{name} is not a hypervisor: {}", why.join(" "))

@@ -250,7 +250,9 @@ impl<'k> Validator<'k> {
                 }
                 let s = Subject::in_configuration(p, c);
                 self.cite(&c.sources, || named(s));
-                if c.role.is_some_and(|r| r.delegates()) && c.sources.is_empty() {
+                if (c.role.is_some_and(|r| r.delegates()) || c.backend.is_some())
+                    && c.sources.is_empty()
+                {
                     self.error(
                         &c.loc,
                         format!("{} delegates to a backend but cites no source", named(s)),
@@ -489,18 +491,18 @@ impl<'k> Validator<'k> {
             ),
             // A configuration that stops delegating may keep the product's
             // backend; only a backend written on this very table is wrong.
-            (false, Some(_)) if own_backend.is_some() => {
+            (false, Some(_)) if own_backend.is_some() && !role.drives() => {
                 let b = own_backend.expect("checked");
                 self.error(
                     &b.loc,
                     format!("{} is {}, so it cannot have a backend", named(s), role.noun()),
                     Some(
-                        "remove `backend`, or set `role` to `vmm`, `api`, `distribution` or `frontend`"
+                        "remove `backend`, or set `role` to `vmm`, `api`, `distribution`, `frontend` or `manager`"
                             .into(),
                     ),
                 );
             }
-            (true, Some(b)) => {
+            (_, Some(b)) if role.has_backend() => {
                 let Ok(target) = b.id.parse::<crate::model::SubjectRef>() else {
                     self.error(
                         &b.loc,
@@ -568,13 +570,31 @@ impl<'k> Validator<'k> {
                     }
                 }
             }
-            (false, _) => {}
+            _ => {}
         }
     }
 
     /// Every trait the criteria read must have a value (in the configuration
     /// or the product), or an explicit `unknown`.
+    ///
+    /// A subject with a known fact that fails a criterion every school holds
+    /// decisive (it leans `not-a-hypervisor`) is not a hypervisor under any
+    /// school whatever else holds, so it need not give the other traits.
     fn complete(&mut self, s: Subject<'k>, read: &[(&str, &str)]) {
+        let kb = self.kb;
+        let settled = kb.criteria.iter().any(|c| {
+            !kb.schools.is_empty()
+                && kb
+                    .schools
+                    .iter()
+                    .all(|school| school.decisive.iter().any(|d| d.id == c.id))
+                && s.fact(c.trait_id()).is_some_and(|(f, _)| {
+                    c.reading(&f.value) == Some(crate::model::Lean::NotAHypervisor)
+                })
+        });
+        if settled {
+            return;
+        }
         let mut missing: Vec<&str> = Vec::new();
         let mut by: Vec<&str> = Vec::new();
         for (trait_id, criterion) in read {
