@@ -12,6 +12,8 @@ mod cite;
 mod commands;
 /// Claims about the built-in catalog: verdicts, configurations, conventions.
 mod data_catalog;
+/// Claims about the built-in containers, sandboxes, managers and clouds.
+mod data_containers;
 /// The built-in data files are valid against the printed JSON Schemas.
 mod data_schema;
 /// Claims about the built-in sources: the citation standard holds.
