@@ -14,7 +14,7 @@ fn verdict(subject: &str, school: &str) -> Verdict {
     e.verdict
 }
 
-fn by_school(subject: &str) -> Vec<(String, Verdict)> {
+pub(crate) fn by_school(subject: &str) -> Vec<(String, Verdict)> {
     let d: DebateOutput = hvkb(["debate", subject, "--format", "json"]).parse();
     d.debate
         .schools

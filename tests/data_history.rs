@@ -3,21 +3,13 @@
 //! hypervisors get what their facts make of them.
 
 use hvkb::model::Verdict;
-use hvkb::render::json::{DebateOutput, ExplainOutput, ShowOutput};
+use hvkb::render::json::{ExplainOutput, ShowOutput};
 
+use crate::data_catalog::by_school;
 use crate::util::hvkb;
 
 fn explain(subject: &str) -> ExplainOutput {
     hvkb(["explain", subject, "--format", "json"]).parse()
-}
-
-fn by_school(subject: &str) -> Vec<(String, Verdict)> {
-    let d: DebateOutput = hvkb(["debate", subject, "--format", "json"]).parse();
-    d.debate
-        .schools
-        .into_iter()
-        .map(|s| (s.school, s.verdict))
-        .collect()
 }
 
 #[test]
