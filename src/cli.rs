@@ -332,10 +332,26 @@ pub enum SortKey {
 /// A product, optionally in one of its configurations.
 #[derive(Debug, Args)]
 pub struct SubjectArg {
-    /// Product id, name or alias (case-insensitive); add `@CONFIG` for one
+    /// Product id, name or alias (case-insensitive; a name of several words
+    /// may be given unquoted, as in `hvkb show wsl 2`); add `@CONFIG` for one
     /// of its configurations.
-    #[arg(value_name = "PRODUCT", add = ArgValueCandidates::new(crate::complete::products))]
-    pub subject: SubjectRef,
+    #[arg(
+        value_name = "PRODUCT",
+        num_args = 1..,
+        required = true,
+        add = ArgValueCandidates::new(crate::complete::products)
+    )]
+    pub words: Vec<String>,
+}
+
+impl SubjectArg {
+    /// The product named, its words joined by spaces.
+    pub fn subject(&self) -> Result<SubjectRef, crate::error::Error> {
+        self.words
+            .join(" ")
+            .parse()
+            .map_err(|message| crate::error::Error::Usage { message })
+    }
 }
 
 /// Options of `explain`.

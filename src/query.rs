@@ -145,7 +145,7 @@ impl<'k> Query<'k> {
             },
             QueryCommand::Show(a) => Query::Show {
                 school: school()?,
-                subject: resolve_subject(kb, &a.subject.subject)?,
+                subject: resolve_subject(kb, &a.subject.subject()?)?,
                 assumptions: assumptions(kb, &a.assume.assume)?,
                 sources: a.sources,
                 format: a.format,
@@ -158,7 +158,7 @@ impl<'k> Query<'k> {
                 }
                 Query::Explain {
                     school: school()?,
-                    subject: resolve_subject(kb, &a.subject.subject)?,
+                    subject: resolve_subject(kb, &a.subject.subject()?)?,
                     assumptions: assumptions(kb, &a.assume.assume)?,
                     brief: a.brief,
                     format: a.format,
@@ -193,7 +193,7 @@ impl<'k> Query<'k> {
             QueryCommand::Sources(a) => Query::Sources { table: table(*a)? },
             QueryCommand::Diagram(a) => Query::Diagram {
                 school: school()?,
-                subject: resolve_subject(kb, &a.subject.subject)?,
+                subject: resolve_subject(kb, &a.subject.subject()?)?,
                 format: a.format,
             },
             QueryCommand::Detect(a) => {

@@ -178,6 +178,22 @@ fn names_resolve_as_people_and_other_tools_write_them() {
         assert_eq!(id(name), "hyper-v", "{name}");
     }
     assert_eq!(id("Xen Server"), "citrix-hypervisor");
+    // Boundary questions, as people type them; a name of several words
+    // may come unquoted.
+    for (name, want) in [
+        ("wsl2", "wsl"),
+        ("wsl 2", "wsl"),
+        ("wsl1", "wsl@wsl1"),
+        ("docker", "docker"),
+        ("lxd", "lxc"),
+        ("vm/370", "vm-370"),
+        ("vm370", "vm-370"),
+        ("vagrant", "vagrant"),
+    ] {
+        assert_eq!(id(name), want, "{name}");
+    }
+    let unquoted: ShowOutput = hvkb(["show", "wsl", "2", "--format", "json"]).parse();
+    assert_eq!(unquoted.id, "wsl");
     // The RHEL package name is QEMU with KVM, not the emulator.
     assert_eq!(id("qemu-kvm"), "qemu@kvm");
     // systemd-detect-virt's identifiers, where they mean one product.
