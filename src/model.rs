@@ -1145,6 +1145,9 @@ pub struct Signal {
     /// It shows that some hypervisor is there, not which: it gives way to
     /// a host partition, and losing to a named one is no disagreement.
     pub generic: bool,
+    /// Hypervisors this signal may point past without disagreeing: the
+    /// machine monitor it names runs on them.
+    pub compatible: Vec<Ref>,
     /// A sentence shown with the result when the signal is used.
     pub note: Option<String>,
     /// Where the meaning of the signal is documented.

@@ -126,6 +126,8 @@ pub struct SignalTable {
     pub imitated: Option<bool>,
     /// It shows that some hypervisor is there, not which.
     pub generic: Option<bool>,
+    /// Hypervisors it may point past without disagreeing.
+    pub compatible: Option<Vec<String>>,
     /// A sentence shown when the signal is used.
     pub note: Option<String>,
     /// Where the signal's meaning is documented.

@@ -19,7 +19,11 @@ fn vm_370_answers_for_itself_not_for_z_vm() {
         assert_eq!(s.id, "vm-370", "{name}");
         let e = explain(name);
         assert_eq!(e.verdict, Verdict::Type1, "{name}");
-        assert!(!e.reason.is_empty() && !e.reason.contains('\n'), "{}", e.reason);
+        assert!(
+            !e.reason.is_empty() && !e.reason.contains('\n'),
+            "{}",
+            e.reason
+        );
     }
     let z: ShowOutput = hvkb(["show", "z/vm", "--format", "json"]).parse();
     assert_eq!(z.id, "ibm-zvm");

@@ -364,7 +364,9 @@ fn our_recorded_machines_give_their_expected_answers() {
         .json();
         let name = m.file_name().unwrap().to_string_lossy().to_string();
         for (pointer, value) in want.as_object().unwrap() {
-            let actual = got.pointer(pointer).unwrap_or(&serde_json::Value::Null);
+            let actual = got
+                .pointer(pointer)
+                .unwrap_or_else(|| panic!("{name}: no {pointer} in the answer\n{got:#}"));
             match value {
                 // `{"contains": "text"}`: the value, as JSON text, holds it.
                 serde_json::Value::Object(o) if o.contains_key("contains") => {
@@ -420,9 +422,20 @@ fn the_quick_built_in_path_answers_as_the_full_one() {
 
 #[cfg(unix)]
 #[test]
-fn a_link_out_of_a_recorded_root_is_listed_and_not_followed() {
-    // The link leads to a file of this machine that says User Mode Linux:
-    // were it followed, detect would report a UML guest.
+fn links_in_a_recorded_root_resolve_inside_it_as_if_it_were_the_root() {
+    use std::os::unix::fs::symlink;
+    let json = |root: &Path| {
+        hvkb([
+            "detect",
+            "--root",
+            root.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .json()
+    };
+    // A link to a file of this machine that says User Mode Linux: were it
+    // followed out of the root, detect would report a UML guest.
     let outside = tempfile::tempdir().unwrap();
     fs::write(
         outside.path().join("cpuinfo"),
@@ -431,24 +444,43 @@ fn a_link_out_of_a_recorded_root_is_listed_and_not_followed() {
     .unwrap();
     let root = tempfile::tempdir().unwrap();
     fs::create_dir_all(root.path().join("proc")).unwrap();
-    std::os::unix::fs::symlink(
+    symlink(
         outside.path().join("cpuinfo"),
         root.path().join("proc/cpuinfo"),
     )
     .unwrap();
-    let v = hvkb([
-        "detect",
-        "--root",
-        root.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .json();
-    assert!(v["guest"].is_null(), "{v}");
-    let unreadable = v["inputs"]["unreadable"].to_string();
+    assert!(json(root.path())["guest"].is_null());
+    // `..` never climbs above the root either.
+    fs::remove_file(root.path().join("proc/cpuinfo")).unwrap();
+    let climb = format!(
+        "../../../../../../..{}",
+        outside.path().join("cpuinfo").display()
+    );
+    symlink(&climb, root.path().join("proc/cpuinfo")).unwrap();
+    assert!(json(root.path())["guest"].is_null());
+    // An absolute link, as `cp -a` keeps it, resolves inside the root:
+    // proc/device-tree -> /sys/firmware/devicetree/base.
+    let dt = root.path().join("sys/firmware/devicetree/base/hypervisor");
+    fs::create_dir_all(&dt).unwrap();
+    fs::write(dt.join("compatible"), "xen,xen\0").unwrap();
+    symlink(
+        "/sys/firmware/devicetree/base",
+        root.path().join("proc/device-tree"),
+    )
+    .unwrap();
+    assert_eq!(json(root.path())["guest"]["hypervisor"], "xen");
+    // A loop of links is listed as unreadable, not followed for ever.
+    fs::create_dir_all(root.path().join("sys/hypervisor")).unwrap();
+    symlink(
+        "/sys/hypervisor/type",
+        root.path().join("sys/hypervisor/type"),
+    )
+    .unwrap();
+    let v = json(root.path());
     assert!(
-        unreadable.contains("/proc/cpuinfo")
-            && unreadable.contains("leads out of the recorded root"),
+        v["inputs"]["unreadable"]
+            .to_string()
+            .contains("a loop of links"),
         "{v}"
     );
 }

@@ -14,13 +14,13 @@ mod commands;
 mod data_catalog;
 /// Claims about the built-in containers, sandboxes, managers and clouds.
 mod data_containers;
+/// Claims about the historical and embedded catalog: VM/370, CP-67,
+/// partitioning and microkernel hypervisors.
+mod data_history;
 /// The built-in data files are valid against the printed JSON Schemas.
 mod data_schema;
 /// Claims about the built-in sources: the citation standard holds.
 mod data_sources;
-/// Claims about the historical and embedded catalog: VM/370, CP-67,
-/// partitioning and microkernel hypervisors.
-mod data_history;
 /// `hvkb detect` on recorded machines, virt-what's and ours.
 mod detect;
 /// Bad input: data files, special files, command-line mistakes, full disks.

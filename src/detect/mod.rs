@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::engine::classify;
 use crate::model::{Knowledge, Means, Probe, Ref, Signal, Test, Verdict};
 use crate::prose::escape;
-use read::{FIRST_BASE, Machine, Seen};
+use read::{Machine, Seen};
 
 /// The most characters of a value shown as evidence.
 const MAX_VALUE: usize = 120;
@@ -203,6 +203,7 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
         used,
     };
 
+    let arch = arch(m);
     // Hosts, in rank order, one entry per hypervisor.
     let mut host: Vec<Host> = Vec::new();
     let mut partitions: BTreeSet<&str> = BTreeSet::new();
@@ -218,14 +219,11 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
             entry.partition |= h.signal.partition;
             continue;
         }
-        let mut ids = machine(id)
+        // Refinements describe the machine this system runs on (its
+        // platform, its monitor), not what it hosts: hosts take none.
+        let ids = machine(id)
             .map(|x| x.candidates.clone())
             .unwrap_or_default();
-        for r in by(Means::Refine) {
-            if r.signal.applies_to.iter().any(|a| a.id == id) && !r.signal.candidates.is_empty() {
-                ids.clone_from(&r.signal.candidates);
-            }
-        }
         let candidates = verdicts(&ids);
         host.push(Host {
             hypervisor: id.to_string(),
@@ -267,7 +265,11 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
                 if let Some(n) = &h.signal.note {
                     cannot_tell.push(n.clone());
                 }
-            } else if !h.signal.imitated && !h.signal.generic && !explained(h) {
+            } else if !h.signal.imitated
+                && !h.signal.generic
+                && !explained(h)
+                && !h.signal.compatible.iter().any(|c| c.id == id)
+            {
                 cannot_tell.push(format!(
                     "The signals disagree: {} says {}, but {} says {}. hvkb goes by the first, which ranks higher: virtual hardware can be made to look like another's.",
                     best.source,
@@ -307,6 +309,30 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
         if let Some(n) = narrowed {
             ids = n;
         }
+        // A guest runs on hardware of its own architecture: candidates the
+        // catalog gives for other architectures only are left out (unless
+        // that would leave none).
+        if let Some(arch) = arch.as_deref().and_then(catalog_arch) {
+            let fits: Vec<Ref> = ids
+                .iter()
+                .filter(|r| {
+                    kb.backend(&r.id).is_none_or(|s| {
+                        let archs = match s.configuration {
+                            Some(c) if !c.architectures.is_empty() => &c.architectures,
+                            _ => &s.product.architectures,
+                        };
+                        archs.is_empty() || archs.iter().any(|a| a.as_str() == arch)
+                    })
+                })
+                .cloned()
+                .collect();
+            if !fits.is_empty() && fits.len() < ids.len() {
+                details.push(format!(
+                    "architecture {arch}: only candidates the catalog gives for it are kept"
+                ));
+                ids = fits;
+            }
+        }
         let candidates = verdicts(&ids);
         let verdict = single(&candidates);
         if verdict.is_none()
@@ -342,17 +368,18 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
     let translator = by(Means::Translator)
         .first()
         .and_then(|h| h.signal.label.clone());
-    let bare_metal = guest.is_none() && translator.is_none() && {
-        let bit_clear = m
-            .cpuid
-            .as_ref()
-            .and_then(|c| c.leaf(1, 0))
-            .is_some_and(|r| r[2] & (1 << 31) == 0);
-        let dmi_read = DMI_FIELDS
-            .iter()
-            .any(|f| matches!(m.look(&format!("{DMI}/{f}")), Seen::Bytes(_)));
-        bit_clear && dmi_read
-    };
+    let bare_metal =
+        guest.is_none() && translator.is_none() && host.iter().all(|h| !h.partition) && {
+            let bit_clear = m
+                .cpuid
+                .as_ref()
+                .and_then(|c| c.leaf(1, 0))
+                .is_some_and(|r| r[2] & (1 << 31) == 0);
+            let dmi_read = DMI_FIELDS
+                .iter()
+                .any(|f| matches!(m.look(&format!("{DMI}/{f}")), Seen::Bytes(_)));
+            bit_clear && dmi_read
+        };
     Detection {
         schema_version: crate::render::json::SCHEMA_VERSION,
         guest,
@@ -427,7 +454,8 @@ fn trimmed(sig: &[u8]) -> &[u8] {
 
 /// Whether a text passes a test.
 fn passes(test: &Test, text: &str) -> bool {
-    let t = text.trim();
+    // Device-tree properties end in NUL.
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\0');
     match test {
         Test::Present => true,
         Test::Equals(v) => t == v,
@@ -477,10 +505,13 @@ fn probe(m: &mut Machine, s: &Signal, known: &[&str]) -> Option<(String, String)
         Probe::CpuidUnknown => {
             let cpuid = m.cpuid.as_ref()?;
             let hv = cpuid.leaf(1, 0).is_none_or(|r| r[2] & (1 << 31) != 0);
-            let (leaf, sig) = cpuid.signatures().into_iter().next()?;
-            let named = known.iter().any(|k| trimmed(k.as_bytes()) == trimmed(&sig));
-            (hv && leaf == FIRST_BASE && !named)
-                .then(|| (format!("CPUID {leaf:#010x}"), signature_text(&sig)))
+            // The first base whose signature no signal names, wherever it is:
+            // an unknown hypervisor behind a known interface is shown too.
+            let (leaf, sig) = cpuid
+                .signatures()
+                .into_iter()
+                .find(|(_, sig)| !known.iter().any(|k| trimmed(k.as_bytes()) == trimmed(sig)))?;
+            hv.then(|| (format!("CPUID {leaf:#010x}"), signature_text(&sig)))
         }
         Probe::CpuidBits {
             leaf,
@@ -522,8 +553,18 @@ fn probe(m: &mut Machine, s: &Signal, known: &[&str]) -> Option<(String, String)
         Probe::File { path, key } => {
             let seen = m.look(path);
             match (key, &s.test, seen) {
-                (None, Test::Present, Seen::Present | Seen::Bytes(_)) => {
-                    Some((path.clone(), "present".into()))
+                (None, Test::Present, Seen::Present) => Some((path.clone(), "present".into())),
+                (None, Test::Present, Seen::Bytes(b)) => {
+                    // A file's first line is its value (a container
+                    // manager's name); an empty file is just there.
+                    let text = String::from_utf8_lossy(&b);
+                    let first = text.lines().next().unwrap_or("").trim_matches('\0').trim();
+                    let value = if first.is_empty() {
+                        "present".to_string()
+                    } else {
+                        shown(first)
+                    };
+                    Some((path.clone(), value))
                 }
                 (None, test, Seen::Bytes(b)) => {
                     let text = String::from_utf8_lossy(&b);
@@ -552,6 +593,25 @@ fn probe(m: &mut Machine, s: &Signal, known: &[&str]) -> Option<(String, String)
             passes(&s.test, &arch).then(|| ("architecture".into(), shown(&arch)))
         }
     }
+}
+
+/// The catalog's name for a kernel's architecture (`uname -m`).
+fn catalog_arch(kernel: &str) -> Option<&'static str> {
+    Some(match kernel.trim() {
+        "x86_64" | "amd64" | "x86-64" => "x86-64",
+        "i386" | "i486" | "i586" | "i686" | "x86" => "x86",
+        "aarch64" | "arm64" => "arm64",
+        a if a.starts_with("arm") => "arm",
+        "ppc64" | "ppc64le" => "ppc64",
+        "ppc" | "ppcle" => "ppc",
+        "s390x" | "s390" => "s390x",
+        "riscv64" => "riscv64",
+        "riscv32" => "riscv32",
+        "mips64" | "mips64el" => "mips64",
+        "mips" | "mipsel" => "mips",
+        "sparc64" | "sparc" => "sparc",
+        _ => return None,
+    })
 }
 
 /// The machine's architecture: `/proc/sys/kernel/arch`, else (live only)

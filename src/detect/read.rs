@@ -183,8 +183,6 @@ fn hex(text: &str) -> Option<u32> {
 /// Reads files under a root, each once, remembering what could not be read.
 pub struct Machine {
     root: PathBuf,
-    /// The root resolved, to keep links from leading out of it.
-    real_root: Option<PathBuf>,
     recorded: bool,
     seen: BTreeMap<String, Seen>,
     unreadable: BTreeSet<String>,
@@ -200,7 +198,6 @@ impl Machine {
         let cpuid = Cpuid::live();
         Machine {
             root: PathBuf::from("/"),
-            real_root: None,
             recorded: false,
             seen: BTreeMap::new(),
             unreadable: BTreeSet::new(),
@@ -218,17 +215,28 @@ impl Machine {
     pub fn recorded(root: &Path) -> Machine {
         let mut m = Machine {
             root: root.to_path_buf(),
-            real_root: fs::canonicalize(root).ok(),
             recorded: true,
             seen: BTreeMap::new(),
             unreadable: BTreeSet::new(),
             cpuid: None,
             cpuid_from: CpuidFrom::Unavailable,
         };
-        if let Seen::Bytes(b) = m.look("/cpuid.txt") {
-            let cpuid = Cpuid::parse(&String::from_utf8_lossy(&b));
-            m.cpuid = Some(cpuid);
-            m.cpuid_from = CpuidFrom::Recorded;
+        match m.look("/cpuid.txt") {
+            Seen::Bytes(b) => {
+                let cpuid = Cpuid::parse(&String::from_utf8_lossy(&b));
+                if cpuid.leaves.is_empty() {
+                    m.unreadable.insert(
+                        "/cpuid.txt: no leaf in the raw format of `cpuid -r` (lines such as `0x40000000 0x00: eax=... ebx=... ecx=... edx=...`)".into(),
+                    );
+                } else {
+                    m.cpuid = Some(cpuid);
+                    m.cpuid_from = CpuidFrom::Recorded;
+                }
+            }
+            Seen::Present => {
+                m.unreadable.insert("/cpuid.txt: not a regular file".into());
+            }
+            _ => {}
         }
         m
     }
@@ -267,10 +275,13 @@ impl Machine {
     /// The names of a directory's entries, sorted; `None` when it is not a
     /// readable directory.
     pub fn entries(&mut self, path: &str) -> Option<Vec<String>> {
-        let full = self.full(path)?;
-        if !self.inside(&full) {
-            return None;
-        }
+        let full = match self.full(path) {
+            Ok(full) => full?,
+            Err(why) => {
+                self.unreadable.insert(format!("{path}: {why}"));
+                return None;
+            }
+        };
         match fs::read_dir(&full) {
             Ok(dir) => {
                 let mut names: Vec<String> = dir
@@ -290,27 +301,72 @@ impl Machine {
         }
     }
 
-    /// The path under the root; `None` for a path that climbs out of it.
-    fn full(&self, path: &str) -> Option<PathBuf> {
+    /// Where `path` (absolute, as the machine sees it) is on this machine:
+    /// `Ok(None)` when nothing is there. In a recorded root, links are
+    /// followed as if the root were `/`: an absolute link starts again at
+    /// the root, and `..` never climbs above it, so nothing outside the
+    /// root is ever read.
+    fn full(&self, path: &str) -> Result<Option<PathBuf>, String> {
         let rel = Path::new(path.trim_start_matches('/'));
-        rel.components()
-            .all(|c| matches!(c, Component::Normal(_)))
-            .then(|| self.root.join(rel))
-    }
-
-    /// Whether a path, links resolved, is still under a recorded root.
-    fn inside(&self, full: &Path) -> bool {
-        match (&self.real_root, fs::canonicalize(full)) {
-            (None, _) => !self.recorded,
-            (Some(root), Ok(real)) => real.starts_with(root),
-            // Not there, or a broken link: nothing outside is read.
-            (Some(_), Err(_)) => true,
+        if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Ok(None);
         }
+        if !self.recorded {
+            return Ok(Some(self.root.join(rel)));
+        }
+        let mut todo: Vec<std::ffi::OsString> = rel
+            .components()
+            .rev()
+            .map(|c| c.as_os_str().to_owned())
+            .collect();
+        let mut at = self.root.clone();
+        let mut links = 0;
+        while let Some(part) = todo.pop() {
+            if part == ".." {
+                if at != self.root {
+                    at.pop();
+                }
+                continue;
+            }
+            let next = at.join(&part);
+            match fs::symlink_metadata(&next) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    links += 1;
+                    if links > 40 {
+                        return Err("a loop of links".into());
+                    }
+                    let target = fs::read_link(&next).map_err(|e| reason(&e))?;
+                    if target.is_absolute() {
+                        at = self.root.clone();
+                    }
+                    for c in target.components().rev() {
+                        match c {
+                            Component::Normal(x) => todo.push(x.to_owned()),
+                            Component::ParentDir => todo.push("..".into()),
+                            _ => {}
+                        }
+                    }
+                }
+                Ok(_) => at = next,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                    ) =>
+                {
+                    return Ok(None);
+                }
+                Err(e) => return Err(reason(&e)),
+            }
+        }
+        Ok(Some(at))
     }
 
     fn read(&mut self, path: &str) -> Seen {
-        let Some(full) = self.full(path) else {
-            return Seen::Absent;
+        let full = match self.full(path) {
+            Ok(Some(full)) => full,
+            Ok(None) => return Seen::Absent,
+            Err(why) => return Seen::Unreadable(why),
         };
         let meta = match fs::metadata(&full) {
             Ok(m) => m,
@@ -318,9 +374,6 @@ impl Machine {
             Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Seen::Absent,
             Err(e) => return Seen::Unreadable(reason(&e)),
         };
-        if !self.inside(&full) {
-            return Seen::Unreadable("a link that leads out of the recorded root".into());
-        }
         if !meta.is_file() {
             return Seen::Present;
         }

@@ -126,6 +126,7 @@ fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::S
             "partition",
             "imitated",
             "generic",
+            "compatible",
             "note",
             "sources",
         ],
@@ -213,9 +214,18 @@ fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::S
         text(cx, "equals").map(Test::Equals),
         text(cx, "prefix").map(Test::Prefix),
         text(cx, "contains").map(Test::Contains),
-        t.integer(cx, "hex_bit", false)
-            .and_then(|x| u32::try_from(x.0).ok())
-            .map(Test::HexBit),
+        match t.integer(cx, "hex_bit", false) {
+            Some((b, _)) if (0..64).contains(&b) => u32::try_from(b).ok().map(Test::HexBit),
+            Some((_, loc)) => {
+                cx.error_at(
+                    loc,
+                    format!("`hex_bit` in {} is a bit number from 0 to 63", t.label),
+                    None,
+                );
+                return None;
+            }
+            None => None,
+        },
     ]
     .into_iter()
     .flatten()
@@ -232,6 +242,20 @@ fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::S
         return None;
     }
     let test = tests.into_iter().next().unwrap_or(Test::Present);
+    if let (Probe::CpuidSignature, Test::Equals(sig)) = (&probe, &test)
+        && sig.len() > 12
+    {
+        cx.error(
+            t.span.clone(),
+            format!(
+                "{} tests a CPUID signature of {} bytes, which can never match: a signature is 12",
+                t.label,
+                sig.len()
+            ),
+            None,
+        );
+        return None;
+    }
     if matches!(probe, Probe::CpuidSignature | Probe::Arch) && !matches!(test, Test::Equals(_)) {
         cx.error(
             t.span.clone(),
@@ -273,10 +297,20 @@ fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::S
             Some("add `hypervisor = \"...\"`, the id of a `[[hypervisor]]`".into()),
         );
     }
-    let rank = t
-        .integer(cx, "rank", false)
-        .map_or(Ok(100), |x| u32::try_from(x.0))
-        .unwrap_or(100);
+    let rank = match t.integer(cx, "rank", false) {
+        None => 100,
+        Some((r, loc)) => match u32::try_from(r) {
+            Ok(r) => r,
+            Err(_) => {
+                cx.error_at(
+                    loc,
+                    format!("`rank` in {} is a number from 0 up", t.label),
+                    None,
+                );
+                return None;
+            }
+        },
+    };
     Some(crate::model::Signal {
         id: id.id,
         read: probe,
@@ -293,6 +327,7 @@ fn signal(cx: &mut Reporter<'_>, mut t: Table<'_, '_>) -> Option<crate::model::S
         partition: t.boolean(cx, "partition").unwrap_or(false),
         imitated: t.boolean(cx, "imitated").unwrap_or(false),
         generic: t.boolean(cx, "generic").unwrap_or(false),
+        compatible: refs(cx, &t, "compatible", false),
         note: text(cx, "note"),
         sources: refs(cx, &t, "sources", true),
         loc: cx.loc(t.span.clone()),

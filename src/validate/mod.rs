@@ -326,7 +326,11 @@ impl<'k> Validator<'k> {
             self.cite(&s.sources, || owner.clone());
             in_catalog(self, &owner, &s.candidates);
             in_catalog(self, &owner, &s.adds);
-            let named = s.hypervisor.iter().chain(&s.applies_to);
+            let named = s
+                .hypervisor
+                .iter()
+                .chain(&s.applies_to)
+                .chain(&s.compatible);
             for h in named {
                 if !machines.contains(h.id.as_str()) {
                     let ids: Vec<&str> = kb.machines.iter().map(|m| m.id.as_str()).collect();
