@@ -106,6 +106,18 @@ fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_per_configuration() {
             "{manager}@{config}"
         );
     }
+    // The text names what each configuration drives, with its verdict.
+    let shown = crate::util::hvkb(["show", "docker-desktop", "--width", "200"])
+        .ok()
+        .to_string();
+    assert!(
+        shown.contains("It drives Windows Subsystem for Linux (WSL 2), which is type1."),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("It drives QEMU (kvm), which is neither."),
+        "{shown}"
+    );
     for manager in [
         "libvirt",
         "kubevirt",

@@ -236,8 +236,16 @@ fn configurations(l: &Layout, configs: &[Classification<'_>]) -> String {
             } else {
                 format!(" ({})", cf.architectures.join(", "))
             };
+            // A manager's configuration says what it drives there.
+            let drives = c.drives.as_ref().map_or_else(String::new, |d| {
+                let target = match d.subject.configuration {
+                    Some(dc) => format!("{} ({})", d.subject.product.name, dc.id),
+                    None => d.subject.product.name.clone(),
+                };
+                format!(" It drives {target}, which is {}.", d.verdict)
+            });
             out.push_str(&l.wrap_hanging(
-                &format!("{}{arch}. {}", cf.name, cf.description),
+                &format!("{}{arch}. {}{drives}", cf.name, cf.description),
                 &format!("  {}: ", cf.id),
                 "    ",
             ));
