@@ -107,9 +107,11 @@ fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_per_configuration() {
         );
     }
     // The text names what each configuration drives, with its verdict.
-    let shown = crate::util::hvkb(["show", "docker-desktop", "--width", "200"])
+    let shown = crate::util::hvkb(["show", "docker-desktop"])
         .ok()
-        .to_string();
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     assert!(
         shown.contains("It drives Windows Subsystem for Linux (WSL 2), which is type1."),
         "{shown}"
