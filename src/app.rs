@@ -83,7 +83,19 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
                 && inputs.catalogs.is_empty()
                 && inputs.criteria.is_none();
             let (mut loaded, diags) = if lean {
-                let mut l = load::load_builtin_lean();
+                // The candidates the detection table can name, and what
+                // they delegate to.
+                let mut l = load::load_builtin_subset(|layers| {
+                    layers
+                        .iter()
+                        .flat_map(|x| {
+                            let machines = x.machines.iter().flat_map(|m| &m.candidates);
+                            let signals =
+                                x.signals.iter().flat_map(|s| s.candidates.iter().chain(&s.adds));
+                            machines.chain(signals).map(|r| r.id.clone())
+                        })
+                        .collect()
+                });
                 let d = std::mem::take(&mut l.diagnostics);
                 (l, d)
             } else {

@@ -124,14 +124,12 @@ impl Cpuid {
         if one[2] & (1 << 31) != 0 {
             for base in (FIRST_BASE..=LAST_BASE).step_by(0x100) {
                 let r = read(base, 0);
-                // Bases are used from the first up, without gaps; each
-                // read is a trap to the hypervisor, so the scan ends at the
-                // first empty one.
-                if r == [0; 4] {
+                // Bases are used from the first up, without gaps, and a
+                // base in use gives its highest leaf in EAX, within the
+                // base's 0x100. Each read is a trap to the hypervisor, so
+                // the scan ends at the first base not in use.
+                if r[0] < base || r[0] > base + 0xFF || r[1..] == [0; 3] {
                     break;
-                }
-                if r[1] == 0 && r[2] == 0 && r[3] == 0 {
-                    continue;
                 }
                 leaves.insert((base, 0), r);
                 // The base's EAX is its highest leaf; a few are enough.

@@ -173,17 +173,8 @@ pub const MAX_TABLE_BYTES: usize = 1024 * 1024;
 /// never handed to the parser. Reading stops once the file has more
 /// problems than anyone reads ([`crate::diagnostic::PER_FILE`]).
 pub fn parse_layer(files: &Files, file: FileId, diags: &mut Diagnostics) -> Vec<Layer> {
-    parse_layer_of(files, file, diags, false)
-}
-
-/// [`parse_layer`], leaving out the `[[source]]` tables when `lean`: they
-/// are most of the text, and classifying needs none of them.
-fn parse_layer_of(files: &Files, file: FileId, diags: &mut Diagnostics, lean: bool) -> Vec<Layer> {
     let text = &files.get(file).text;
-    let mut all = pieces(text);
-    if lean {
-        all.retain(|p| !text[p.clone()].starts_with("[[source]]"));
-    }
+    let all = pieces(text);
     // A large file is read by two threads, each taking half of its tables
     // in order, and the halves are joined in order: the result is the same
     // as reading it in one go, and takes about half the time.
@@ -458,22 +449,93 @@ pub fn load_texts(
     overlays: Vec<(String, String)>,
     criteria: Option<(String, String)>,
 ) -> Loaded {
-    load_texts_of(builtin, overlays, criteria, false)
+    load_texts_of(builtin, overlays, criteria)
 }
 
-/// The built-in data only, without its sources: enough to classify, and
-/// quicker to read. The built-in data is checked whole by the test suite
-/// (and by `hvkb check`), so a command that only classifies may use this
-/// when no user's file is given.
-pub fn load_builtin_lean() -> Loaded {
-    load_texts_of(true, Vec::new(), None, true)
+/// The built-in data for classifying a few products: no sources, and of
+/// the products only those `roots` names (from the other tables) and what
+/// they delegate to, followed to the end of each chain. Parsing is most of
+/// a run's time, and a command that classifies a handful of candidates
+/// needs a handful of products. The built-in data is checked whole by the
+/// test suite (and by `hvkb check`).
+pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
+    let mut files = Files::default();
+    let mut diags = Diagnostics::default();
+    let mut merger = Merger::default();
+    // Every table but sources and products is read; products are found by
+    // the id their first lines give, and read when wanted.
+    let mut products: rustc_hash::FxHashMap<String, (FileId, std::ops::Range<usize>)> =
+        rustc_hash::FxHashMap::default();
+    let mut others = Vec::new();
+    for (name, text) in BUILTIN {
+        let id = files.add(format!("<built-in>/{name}"), *text);
+        let mut rest = Vec::new();
+        for p in pieces(text) {
+            let piece = &text[p.clone()];
+            if piece.starts_with("[[source]]") {
+                continue;
+            }
+            match piece.strip_prefix("[[product]]").and_then(first_id) {
+                Some(pid) => {
+                    products.insert(pid.to_string(), (id, p));
+                }
+                None => rest.push(p),
+            }
+        }
+        let (layer, d, _) = parse_pieces(text, id, &rest);
+        diags.absorb(d);
+        others.push(layer);
+    }
+    let mut wanted: Vec<String> = roots(&others);
+    for layer in others {
+        merger.add(layer, 0, &mut diags);
+    }
+    let mut done: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    while let Some(reference) = wanted.pop() {
+        let pid = reference.split('@').next().unwrap_or("").to_string();
+        if !done.insert(pid.clone()) {
+            continue;
+        }
+        let Some((file, range)) = products.get(&pid) else {
+            continue;
+        };
+        let (layer, d, _) = parse_pieces(&files.get(*file).text, *file, std::slice::from_ref(range));
+        diags.absorb(d);
+        for p in &layer.products {
+            wanted.extend(p.backend.iter().map(|b| b.id.clone()));
+            for c in &p.configurations {
+                wanted.extend(c.backend.iter().map(|b| b.id.clone()));
+            }
+        }
+        merger.add(layer, 0, &mut diags);
+    }
+    merger.patch(&mut diags);
+    let replaced = std::mem::take(&mut merger.replaced);
+    let knowledge = merger.finish();
+    let first_user_file = FileId(files.len());
+    Loaded {
+        files,
+        knowledge,
+        diagnostics: diags,
+        first_user_file,
+        criteria_file: None,
+        replaced,
+    }
+}
+
+/// The id a product table gives on its first `id = "..."` line.
+fn first_id(piece: &str) -> Option<&str> {
+    piece.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+        let rest = rest.trim().strip_prefix('"')?;
+        Some(&rest[..rest.find('"')?])
+    })
 }
 
 fn load_texts_of(
     builtin: bool,
     overlays: Vec<(String, String)>,
     criteria: Option<(String, String)>,
-    lean: bool,
 ) -> Loaded {
     let mut files = Files::default();
     let mut diags = Diagnostics::default();
@@ -496,7 +558,7 @@ fn load_texts_of(
                         .step_by(2)
                         .map(|&id| {
                             let mut d = Diagnostics::default();
-                            (parse_layer_of(files, id, &mut d, lean), d)
+                            (parse_layer(files, id, &mut d), d)
                         })
                         .collect::<Vec<_>>()
                 })
