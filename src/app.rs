@@ -90,8 +90,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), Er
                         .iter()
                         .flat_map(|x| {
                             let machines = x.machines.iter().flat_map(|m| &m.candidates);
-                            let signals =
-                                x.signals.iter().flat_map(|s| s.candidates.iter().chain(&s.adds));
+                            let signals = x
+                                .signals
+                                .iter()
+                                .flat_map(|s| s.candidates.iter().chain(&s.adds));
                             machines.chain(signals).map(|r| r.id.clone())
                         })
                         .collect()

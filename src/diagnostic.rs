@@ -37,36 +37,42 @@ pub struct Loc {
 pub struct SourceFile {
     /// The name shown in diagnostics (`<built-in>/data/traits.toml` or the path given).
     pub name: String,
-    /// The file's text.
-    pub text: String,
+    /// The file's text (borrowed for built-in data, which is compiled in).
+    pub text: std::borrow::Cow<'static, str>,
     /// The 0-based line at the start of each [`BLOCK`]-byte block: a
     /// position's line is found by counting newlines in at most one block,
     /// and the index costs four bytes per block however many lines the file
-    /// has.
-    block_lines: Vec<u32>,
+    /// has. Built when a diagnostic first needs it.
+    block_lines: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// The bytes per entry of a file's line index.
 const BLOCK: usize = 4096;
 
 impl SourceFile {
-    fn new(name: String, text: String) -> Self {
-        let mut line = 0u32;
-        let block_lines = text
-            .as_bytes()
-            .chunks(BLOCK)
-            .map(|block| {
-                let at_start = line;
-                let newlines = block.iter().filter(|&&b| b == b'\n').count();
-                line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
-                at_start
-            })
-            .collect();
+    fn new(name: String, text: std::borrow::Cow<'static, str>) -> Self {
         SourceFile {
             name,
             text,
-            block_lines,
+            block_lines: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The line index, built on first use.
+    fn block_lines(&self) -> &[u32] {
+        self.block_lines.get_or_init(|| {
+            let mut line = 0u32;
+            self.text
+                .as_bytes()
+                .chunks(BLOCK)
+                .map(|block| {
+                    let at_start = line;
+                    let newlines = block.iter().filter(|&&b| b == b'\n').count();
+                    line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+                    at_start
+                })
+                .collect()
+        })
     }
 
     /// The 0-based line holding a byte offset, and that line's byte range
@@ -75,7 +81,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let bytes = self.text.as_bytes();
         let block = offset / BLOCK;
-        let before = self.block_lines.get(block).copied().unwrap_or(0) as usize;
+        let before = self.block_lines().get(block).copied().unwrap_or(0) as usize;
         let within = bytes[block * BLOCK..offset]
             .iter()
             .filter(|&&b| b == b'\n')
@@ -111,7 +117,11 @@ pub struct Files {
 
 impl Files {
     /// Registers a file and returns its id.
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> FileId {
         self.files.push(SourceFile::new(name.into(), text.into()));
         FileId(self.files.len() - 1)
     }
@@ -455,7 +465,7 @@ mod tests {
 
     fn files(text: &str) -> (Files, FileId) {
         let mut files = Files::default();
-        let id = files.add("my.toml", text);
+        let id = files.add("my.toml", text.to_string());
         (files, id)
     }
 

@@ -399,10 +399,18 @@ fn detect_on_this_machine_exits_0_with_valid_json() {
 
 #[test]
 fn the_quick_built_in_path_answers_as_the_full_one() {
-    // With the built-in data alone, detect skips reading the sources; with
-    // any user file it reads and checks everything. Both must agree.
+    // With the built-in data alone, detect reads only the candidate
+    // products and what they delegate to, and no sources; with any user
+    // file it reads and checks everything. Both must agree, on every
+    // recorded machine.
     let empty = crate::util::write(&crate::util::scratch("detect-empty"), "empty.toml", "");
-    for m in ["azure", "xen-dom0-in-vmware", "virtualbox-kvm-provider"] {
+    let mut machines: Vec<String> = fs::read_dir(test_path("machines"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    machines.sort();
+    assert!(machines.len() >= 15);
+    for m in machines {
         let root = test_path(&format!("machines/{m}/root"));
         let root = root.to_str().unwrap();
         let quick = hvkb(["detect", "--root", root, "--format", "json"]).json();

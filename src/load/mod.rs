@@ -328,6 +328,20 @@ fn multiline_open(line: &str, mut open: Option<&'static str>) -> Option<&'static
 /// Leading lines that hold only blanks or comments are left out of each
 /// piece, and pieces with nothing else are dropped. Lines inside multi-line
 /// strings are never taken for headers.
+/// Whether a line holds three equal quotes in a row: one pass that jumps
+/// from quote to quote.
+fn has_triple_quote(b: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'"' || c == b'\'') {
+        let j = i + p;
+        if b.get(j + 1) == Some(&b[j]) && b.get(j + 2) == Some(&b[j]) {
+            return true;
+        }
+        i = j + 1;
+    }
+    false
+}
+
 fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0];
     let mut open: Option<&str> = None;
@@ -337,8 +351,7 @@ fn pieces(text: &str) -> Vec<std::ops::Range<usize>> {
             starts.push(at);
         }
         // A byte scan first: most lines hold quotes, few hold three in a row.
-        let triple = |q: u8| line.as_bytes().windows(3).any(|w| w == [q, q, q]);
-        if open.is_some() || triple(b'"') || triple(b'\'') {
+        if open.is_some() || has_triple_quote(line.as_bytes()) {
             open = multiline_open(line, open);
         }
         at += line.len();
@@ -463,28 +476,62 @@ pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
     let mut diags = Diagnostics::default();
     let mut merger = Merger::default();
     // Every table but sources and products is read; products are found by
-    // the id their first lines give, and read when wanted.
-    let mut products: rustc_hash::FxHashMap<String, (FileId, std::ops::Range<usize>)> =
-        rustc_hash::FxHashMap::default();
-    let mut others = Vec::new();
-    for (name, text) in BUILTIN {
-        let id = files.add(format!("<built-in>/{name}"), *text);
+    // the id their first lines give, and read when wanted. Two threads
+    // take every other file.
+    let ids: Vec<FileId> = BUILTIN
+        .iter()
+        .map(|(name, text)| files.add(format!("<built-in>/{name}"), *text))
+        .collect();
+    type Found = (
+        Layer,
+        Diagnostics,
+        Vec<(String, FileId, std::ops::Range<usize>)>,
+    );
+    let scan = |id: FileId| -> Found {
+        let text = &files.get(id).text;
         let mut rest = Vec::new();
+        let mut found = Vec::new();
         for p in pieces(text) {
             let piece = &text[p.clone()];
             if piece.starts_with("[[source]]") {
                 continue;
             }
             match piece.strip_prefix("[[product]]").and_then(first_id) {
-                Some(pid) => {
-                    products.insert(pid.to_string(), (id, p));
-                }
+                Some(pid) => found.push((pid.to_string(), id, p)),
                 None => rest.push(p),
             }
         }
         let (layer, d, _) = parse_pieces(text, id, &rest);
+        (layer, d, found)
+    };
+    let scanned: Vec<Found> = std::thread::scope(|scope| {
+        let half = |odd: usize| {
+            let (ids, scan) = (&ids, &scan);
+            scope.spawn(move || {
+                ids.iter()
+                    .skip(odd)
+                    .step_by(2)
+                    .map(|&id| scan(id))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let (a, b) = (half(0), half(1));
+        let join = |h: std::thread::ScopedJoinHandle<'_, Vec<Found>>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        let mut all = join(a);
+        all.extend(join(b));
+        all
+    });
+    let mut products: rustc_hash::FxHashMap<String, (FileId, std::ops::Range<usize>)> =
+        rustc_hash::FxHashMap::default();
+    let mut others = Vec::new();
+    for (layer, d, found) in scanned {
         diags.absorb(d);
         others.push(layer);
+        for (pid, id, range) in found {
+            products.insert(pid, (id, range));
+        }
     }
     let mut wanted: Vec<String> = roots(&others);
     for layer in others {
@@ -499,7 +546,8 @@ pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
         let Some((file, range)) = products.get(&pid) else {
             continue;
         };
-        let (layer, d, _) = parse_pieces(&files.get(*file).text, *file, std::slice::from_ref(range));
+        let (layer, d, _) =
+            parse_pieces(&files.get(*file).text, *file, std::slice::from_ref(range));
         diags.absorb(d);
         for p in &layer.products {
             wanted.extend(p.backend.iter().map(|b| b.id.clone()));
@@ -526,7 +574,11 @@ pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
 /// The id a product table gives on its first `id = "..."` line.
 fn first_id(piece: &str) -> Option<&str> {
     piece.lines().find_map(|line| {
-        let rest = line.trim().strip_prefix("id")?.trim_start().strip_prefix('=')?;
+        let rest = line
+            .trim()
+            .strip_prefix("id")?
+            .trim_start()
+            .strip_prefix('=')?;
         let rest = rest.trim().strip_prefix('"')?;
         Some(&rest[..rest.find('"')?])
     })
