@@ -68,6 +68,10 @@ fn the_names_people_type_resolve() {
 
 #[test]
 fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_per_configuration() {
+    let boxes = explain("gnome-boxes");
+    assert_eq!(boxes.verdict, Verdict::NotAHypervisor);
+    let d = boxes.drives.as_ref().expect("Boxes names what it drives");
+    assert_eq!((d.backend.as_str(), d.verdict), ("qemu@kvm", Verdict::Neither));
     let e = explain("vagrant");
     assert_eq!(e.verdict, Verdict::NotAHypervisor);
     let d = e
@@ -87,6 +91,7 @@ fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_per_configuration() {
         ("libvirt", "xen", "xen", Verdict::Type1),
         ("libvirt", "lxc", "lxc", Verdict::NotAHypervisor),
         ("multipass", "virtualbox", "virtualbox", Verdict::Type2),
+        ("gnome-boxes", "no-kvm", "qemu", Verdict::NotAHypervisor),
         ("openstack-nova", "vmware", "vmware-esxi", Verdict::Type1),
     ] {
         let e = explain(manager);

@@ -101,3 +101,10 @@ fn vmware_player_is_the_workstation_line() {
     let s: ShowOutput = hvkb(["show", "vmware player", "--format", "json"]).parse();
     assert_eq!(s.id, "vmware-workstation");
 }
+
+#[test]
+fn embedded_hypervisors_whose_sources_describe_too_little_stay_undetermined() {
+    for id in ["lynxsecure", "okl4", "wind-river-helix"] {
+        assert_eq!(explain(id).verdict, Verdict::Undetermined, "{id}");
+    }
+}
