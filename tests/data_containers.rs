@@ -71,7 +71,10 @@ fn a_manager_is_not_a_hypervisor_and_names_what_it_drives_per_configuration() {
     let boxes = explain("gnome-boxes");
     assert_eq!(boxes.verdict, Verdict::NotAHypervisor);
     let d = boxes.drives.as_ref().expect("Boxes names what it drives");
-    assert_eq!((d.backend.as_str(), d.verdict), ("qemu@kvm", Verdict::Neither));
+    assert_eq!(
+        (d.backend.as_str(), d.verdict),
+        ("qemu@kvm", Verdict::Neither)
+    );
     let e = explain("vagrant");
     assert_eq!(e.verdict, Verdict::NotAHypervisor);
     let d = e
