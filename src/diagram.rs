@@ -93,10 +93,12 @@ impl Diagram {
         };
         let mut unknown = Vec::new();
         for t in &kb.traits {
-            let value = c
-                .decider
-                .fact(&t.id)
-                .map_or(UNKNOWN, |(f, _)| f.value.as_str());
+            // A fact the product need not give (its other facts rule it out)
+            // is neither drawn nor listed as unknown.
+            let Some((fact, _)) = c.decider.fact(&t.id) else {
+                continue;
+            };
+            let value = fact.value.as_str();
             if value == UNKNOWN {
                 unknown.push(t.id.clone());
                 continue;

@@ -202,3 +202,24 @@ fn cloud_and_desktop_hypervisors_resolve_to_what_they_are_built_on() {
     let avf = show("avf");
     assert_eq!(avf.backend.as_deref(), Some("kvm@protected"));
 }
+
+#[test]
+fn a_diagram_shows_where_the_work_is_done_when_there_is_no_machine() {
+    let draw = |id: &str| {
+        crate::util::hvkb(["diagram", id, "--width", "90"])
+            .ok()
+            .to_string()
+    };
+    let docker = draw("docker");
+    assert!(
+        docker.contains("one kernel, shared by every container"),
+        "{docker}"
+    );
+    // Facts a container need not give are not reported as unknown.
+    assert!(!docker.contains("Not known"), "{docker}");
+    let vagrant = draw("vagrant");
+    assert!(
+        vagrant.contains("Vagrant: drives a hypervisor"),
+        "{vagrant}"
+    );
+}
