@@ -253,6 +253,13 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
         let mut cannot_tell: Vec<String> = Vec::new();
         let mut details: Vec<String> = Vec::new();
         let mut ev: Vec<Evidence> = Vec::new();
+        // A signal other hypervisors imitate says so only when nothing
+        // else names the same hypervisor.
+        let backed = guests.iter().any(|g| {
+            let names = g.signal.hypervisor.as_ref().is_some_and(|r| r.id == id)
+                || g.signal.compatible.iter().any(|c| c.id == id);
+            names && !g.signal.imitated && !g.signal.generic
+        });
         for h in &guests {
             let same = h.signal.hypervisor.as_ref().is_some_and(|r| r.id == id);
             ev.push(evidence(h, same));
@@ -262,7 +269,9 @@ pub fn detect(kb: &Knowledge, school: &crate::model::School, m: &mut Machine) ->
                         ids.push(a.clone());
                     }
                 }
-                if let Some(n) = &h.signal.note {
+                if let Some(n) = &h.signal.note
+                    && !(h.signal.imitated && backed)
+                {
                     cannot_tell.push(n.clone());
                 }
             } else if !h.signal.imitated
