@@ -152,9 +152,15 @@ impl<'k> Classification<'k> {
         self.decisive().filter(|r| r.lean == Some(lean)).collect()
     }
 
-    /// The decisive readings whose value is unknown.
+    /// The decisive readings whose value is unknown (not those the product
+    /// need not give, having been ruled out by another).
     pub fn unknown(&self) -> Vec<&Reading<'k>> {
-        self.decisive().filter(|r| r.lean.is_none()).collect()
+        let ruled_out = self.verdict == Verdict::NotAHypervisor;
+        self.decisive()
+            .filter(|r| {
+                r.lean.is_none() && !(ruled_out && r.origin == crate::model::Origin::Missing)
+            })
+            .collect()
     }
 
     /// The value the catalog gives for a trait of the decider, ignoring assumptions.

@@ -223,3 +223,16 @@ fn a_diagram_shows_where_the_work_is_done_when_there_is_no_machine() {
         "{vagrant}"
     );
 }
+
+#[test]
+fn explain_names_once_the_criteria_a_ruled_out_product_need_not_answer() {
+    let text = crate::util::hvkb(["explain", "docker"])
+        .ok()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Not read: efficiency, placement"), "{text}");
+    assert!(!text.contains("execution=unknown"), "{text}");
+    let e = explain("docker");
+    assert!(e.unknown.is_empty(), "{:?}", e.unknown);
+}

@@ -394,11 +394,35 @@ pub fn explain(l: &Layout, kb: &Knowledge, e: &Explanation<'_>) -> String {
         out.push_str("\nWhat would change the verdict\n  fix the backend chain in the data\n");
         return out;
     }
+    // Criteria whose trait the product need not give (another decisive
+    // criterion rules it out) are named once, not read one by one.
+    let ruled_out = c.verdict == Verdict::NotAHypervisor;
+    let given = |r: &&Reading<'_>| !(ruled_out && r.origin == crate::model::Origin::Missing);
     out.push_str("\nDecisive criteria\n");
-    for r in c.decisive() {
+    for r in c.decisive().filter(given) {
         reading(l, kb, c, r, &mut out);
     }
-    let others: Vec<&Reading<'_>> = c.readings.iter().filter(|r| !r.decisive).collect();
+    let unread: Vec<&str> = c
+        .readings
+        .iter()
+        .filter(|r| !given(r))
+        .map(|r| r.criterion.id.as_str())
+        .collect();
+    if !unread.is_empty() {
+        out.push_str(&l.wrap(
+            &format!(
+                "Not read: {}, whose facts the product need not give once it is ruled out.",
+                List::and(&unread)
+            ),
+            "  ",
+        ));
+    }
+    let others: Vec<&Reading<'_>> = c
+        .readings
+        .iter()
+        .filter(|r| !r.decisive)
+        .filter(given)
+        .collect();
     if !others.is_empty() {
         let _ = writeln!(
             out,
