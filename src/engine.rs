@@ -152,14 +152,18 @@ impl<'k> Classification<'k> {
         self.decisive().filter(|r| r.lean == Some(lean)).collect()
     }
 
+    /// Whether a reading counts: not when it reads a fact the product need
+    /// not give, because another decisive criterion has already ruled it
+    /// out as not a hypervisor.
+    pub fn reads(&self, r: &Reading<'_>) -> bool {
+        !(self.verdict == Verdict::NotAHypervisor && r.origin == crate::model::Origin::Missing)
+    }
+
     /// The decisive readings whose value is unknown (not those the product
     /// need not give, having been ruled out by another).
     pub fn unknown(&self) -> Vec<&Reading<'k>> {
-        let ruled_out = self.verdict == Verdict::NotAHypervisor;
         self.decisive()
-            .filter(|r| {
-                r.lean.is_none() && !(ruled_out && r.origin == crate::model::Origin::Missing)
-            })
+            .filter(|r| r.lean.is_none() && self.reads(r))
             .collect()
     }
 

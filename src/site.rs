@@ -265,11 +265,6 @@ pub fn build(kb: &Knowledge, school: &School, dir: &Path) -> std::io::Result<Wri
             Some(cf) => format!("{}: {}", s.product.name, cf.name),
             None => s.product.name.clone(),
         };
-        // Facts a product ruled out need not give are not shown as unknown.
-        let ruled_out = c.verdict == crate::model::Verdict::NotAHypervisor;
-        let given = |r: &crate::engine::Reading<'_>| {
-            !(ruled_out && r.origin == crate::model::Origin::Missing)
-        };
         let html = render(
             "product.html",
             context! {
@@ -286,8 +281,8 @@ pub fn build(kb: &Knowledge, school: &School, dir: &Path) -> std::io::Result<Wri
                 },
                 diagram => diagram.svg(),
                 diagram_desc => diagram.describe(),
-                decisive => ser(&c.decisive().filter(|r| given(r)).map(reading).collect::<Vec<_>>()),
-                evidence => ser(&c.readings.iter().filter(|r| !r.decisive && given(r)).map(reading).collect::<Vec<_>>()),
+                decisive => ser(&c.decisive().filter(|r| c.reads(r)).map(reading).collect::<Vec<_>>()),
+                evidence => ser(&c.readings.iter().filter(|r| !r.decisive && c.reads(r)).map(reading).collect::<Vec<_>>()),
                 changes => change_lines(&e.changes),
                 disputes,
                 schools,

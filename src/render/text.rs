@@ -396,8 +396,7 @@ pub fn explain(l: &Layout, kb: &Knowledge, e: &Explanation<'_>) -> String {
     }
     // Criteria whose trait the product need not give (another decisive
     // criterion rules it out) are named once, not read one by one.
-    let ruled_out = c.verdict == Verdict::NotAHypervisor;
-    let given = |r: &&Reading<'_>| !(ruled_out && r.origin == crate::model::Origin::Missing);
+    let given = |r: &&Reading<'_>| c.reads(r);
     out.push_str("\nDecisive criteria\n");
     for r in c.decisive().filter(given) {
         reading(l, kb, c, r, &mut out);
