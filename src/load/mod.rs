@@ -457,17 +457,6 @@ pub fn load(inputs: &Inputs) -> Result<Loaded, Error> {
     Ok(load_texts(inputs.builtin, overlays, criteria))
 }
 
-/// Merges data given as text: the built-in files (if `builtin`), then each
-/// overlay `(name, text)` in order, then a criteria file that replaces the
-/// criteria and schools. Never fails: every problem becomes a diagnostic.
-pub fn load_texts(
-    builtin: bool,
-    overlays: Vec<(String, String)>,
-    criteria: Option<(String, String)>,
-) -> Loaded {
-    load_texts_of(builtin, overlays, criteria)
-}
-
 /// The built-in data for classifying a few products: no sources, and of
 /// the products only those `roots` names (from the other tables) and what
 /// they delegate to, followed to the end of each chain. Parsing is most of
@@ -479,12 +468,8 @@ pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
     let mut diags = Diagnostics::default();
     let mut merger = Merger::default();
     // Every table but sources and products is read; products are found by
-    // the id their first lines give, and read when wanted. Two threads
-    // take every other file.
-    let ids: Vec<FileId> = BUILTIN
-        .iter()
-        .map(|(name, text)| files.add(format!("<built-in>/{name}"), *text))
-        .collect();
+    // the id their first lines give, and read when wanted.
+    let ids = add_builtin(&mut files);
     type Found = (
         Layer,
         Diagnostics,
@@ -507,25 +492,7 @@ pub fn load_builtin_subset(roots: impl Fn(&[Layer]) -> Vec<String>) -> Loaded {
         let (layer, d, _) = parse_pieces(text, id, &rest);
         (layer, d, found)
     };
-    let scanned: Vec<Found> = std::thread::scope(|scope| {
-        let half = |odd: usize| {
-            let (ids, scan) = (&ids, &scan);
-            scope.spawn(move || {
-                ids.iter()
-                    .skip(odd)
-                    .step_by(2)
-                    .map(|&id| scan(id))
-                    .collect::<Vec<_>>()
-            })
-        };
-        let (a, b) = (half(0), half(1));
-        let join = |h: std::thread::ScopedJoinHandle<'_, Vec<Found>>| {
-            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-        };
-        let mut all = join(a);
-        all.extend(join(b));
-        all
-    });
+    let scanned: Vec<Found> = read_on_two_threads(&ids, scan);
     let mut products: rustc_hash::FxHashMap<String, (FileId, std::ops::Range<usize>)> =
         rustc_hash::FxHashMap::default();
     let mut others = Vec::new();
@@ -587,7 +554,48 @@ fn first_id(piece: &str) -> Option<&str> {
     })
 }
 
-fn load_texts_of(
+/// Registers the built-in files, in load order.
+fn add_builtin(files: &mut Files) -> Vec<FileId> {
+    BUILTIN
+        .iter()
+        .map(|(name, text)| files.add(format!("<built-in>/{name}"), *text))
+        .collect()
+}
+
+/// Runs `read` on each file, two threads taking every other one (the
+/// built-in files are many and small), and gives the results in file
+/// order, so they merge as if read one by one.
+fn read_on_two_threads<T: Send>(ids: &[FileId], read: impl Fn(FileId) -> T + Sync) -> Vec<T> {
+    std::thread::scope(|scope| {
+        let half = |odd: usize| {
+            let read = &read;
+            scope.spawn(move || {
+                ids.iter()
+                    .skip(odd)
+                    .step_by(2)
+                    .map(|&id| read(id))
+                    .collect::<Vec<T>>()
+            })
+        };
+        let (even, odd) = (half(0), half(1));
+        let join = |h: std::thread::ScopedJoinHandle<'_, Vec<T>>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        let (even, odd) = (join(even), join(odd));
+        let mut all = Vec::with_capacity(even.len() + odd.len());
+        let mut odd = odd.into_iter();
+        for e in even {
+            all.push(e);
+            all.extend(odd.next());
+        }
+        all
+    })
+}
+
+/// Merges data given as text: the built-in files (if `builtin`), then each
+/// overlay `(name, text)` in order, then a criteria file that replaces the
+/// criteria and schools. Never fails: every problem becomes a diagnostic.
+pub fn load_texts(
     builtin: bool,
     overlays: Vec<(String, String)>,
     criteria: Option<(String, String)>,
@@ -596,42 +604,11 @@ fn load_texts_of(
     let mut diags = Diagnostics::default();
     let mut merger = Merger::default();
     if builtin {
-        let ids: Vec<FileId> = BUILTIN
-            .iter()
-            .map(|(name, text)| files.add(format!("<built-in>/{name}"), *text))
-            .collect();
-        // The built-in files are many and small: two threads read every
-        // other one, and the layers are merged in file order, so the result
-        // is the same as reading them one by one.
+        let ids = add_builtin(&mut files);
         let files = &files;
-        let parsed: Vec<(Vec<Layer>, Diagnostics)> = std::thread::scope(|scope| {
-            let half = |odd: usize| {
-                let ids = &ids;
-                scope.spawn(move || {
-                    ids.iter()
-                        .skip(odd)
-                        .step_by(2)
-                        .map(|&id| {
-                            let mut d = Diagnostics::default();
-                            (parse_layer(files, id, &mut d), d)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            };
-            let (even, odd) = (half(0), half(1));
-            let join = |h: std::thread::ScopedJoinHandle<'_, Vec<(Vec<Layer>, Diagnostics)>>| {
-                h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
-            };
-            let (even, odd) = (join(even), join(odd));
-            let mut all = Vec::with_capacity(even.len() + odd.len());
-            let (mut even, mut odd) = (even.into_iter(), odd.into_iter());
-            loop {
-                match (even.next(), odd.next()) {
-                    (None, None) => break,
-                    (a, b) => all.extend(a.into_iter().chain(b)),
-                }
-            }
-            all
+        let parsed = read_on_two_threads(&ids, |id| {
+            let mut d = Diagnostics::default();
+            (parse_layer(files, id, &mut d), d)
         });
         for (layers, d) in parsed {
             diags.absorb(d);
