@@ -281,18 +281,21 @@ impl<'k> Validator<'k> {
     fn identities(&mut self) {
         let kb = self.kb;
         for x in &kb.identities {
-            self.cite(&x.sources, || format!("identity `{}`", x.id));
-            for c in &x.candidates {
-                if kb.backend(&c.id).is_none() {
-                    self.error(
-                        &c.loc,
-                        format!(
-                            "identity `{}` names `{}`, which is not in the catalog",
-                            x.id, c.id
-                        ),
-                        Some("name a product id, or `id@config`".into()),
-                    );
-                }
+            let owner = format!("identity `{}`", x.id);
+            self.cite(&x.sources, || owner.clone());
+            self.in_catalog(&owner, &x.candidates);
+        }
+    }
+
+    /// Each of `refs` names a product or `product@config` of the catalog.
+    fn in_catalog(&mut self, owner: &str, refs: &[Ref]) {
+        for c in refs {
+            if self.kb.backend(&c.id).is_none() {
+                self.error(
+                    &c.loc,
+                    format!("{owner} names `{}`, which is not in the catalog", c.id),
+                    Some("name a product id, or `id@config`".into()),
+                );
             }
         }
     }
@@ -305,27 +308,16 @@ impl<'k> Validator<'k> {
         let kb = self.kb;
         let machines: HashSet<&str> = kb.machines.iter().map(|m| m.id.as_str()).collect();
         let signals: HashSet<&str> = kb.signals.iter().map(|s| s.id.as_str()).collect();
-        let in_catalog = |this: &mut Self, owner: &str, refs: &[Ref]| {
-            for c in refs {
-                if kb.backend(&c.id).is_none() {
-                    this.error(
-                        &c.loc,
-                        format!("{owner} names `{}`, which is not in the catalog", c.id),
-                        Some("name a product id, or `id@config`".into()),
-                    );
-                }
-            }
-        };
         for m in &kb.machines {
             self.cite(&m.sources, || format!("hypervisor `{}`", m.id));
-            in_catalog(self, &format!("hypervisor `{}`", m.id), &m.candidates);
+            self.in_catalog(&format!("hypervisor `{}`", m.id), &m.candidates);
         }
         let mut seen: HashMap<String, (&str, &str)> = HashMap::default();
         for s in &kb.signals {
             let owner = format!("signal `{}`", s.id);
             self.cite(&s.sources, || owner.clone());
-            in_catalog(self, &owner, &s.candidates);
-            in_catalog(self, &owner, &s.adds);
+            self.in_catalog(&owner, &s.candidates);
+            self.in_catalog(&owner, &s.adds);
             let named = s
                 .hypervisor
                 .iter()
